@@ -1,0 +1,108 @@
+"""Gremlin bytecode → embedded-engine script text with bound parameters.
+
+The script text never contains a value: every string, number or date becomes a parameter
+``p0``, ``p1``, … (a list becomes one parameter per item), so user input cannot change the
+shape of a query, and traversals of the same shape render to the same text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Any
+
+from gremlin_python.process.traversal import Binding, Bytecode, P, TextP, Traversal
+
+from graphdb.steps import SOURCE_STEPS, STEPS
+
+_TOKEN_ENUMS = frozenset({
+    "T", "Order", "Scope", "Cardinality", "Column", "Direction", "Pop", "Pick", "Barrier",
+    "Operator", "Merge", "DT",
+})
+_SCALARS = (str, bool, int, float, dt.datetime, dt.date, uuid.UUID)
+
+
+class UnsupportedTraversal(ValueError):
+    """A step or argument the embedded engine cannot be given (named in the message)."""
+
+
+class Rendered:
+    __slots__ = ("script", "params", "wants_tokens")
+
+    def __init__(self, script: str, params: dict[str, Any], wants_tokens: bool):
+        self.script = script
+        self.params = params
+        # elementMap()/valueMap(true) results carry T.id/T.label keys in gremlinpython.
+        self.wants_tokens = wants_tokens
+
+
+class _Renderer:
+    def __init__(self, prefix: str = "p"):
+        self.params: dict[str, Any] = {}
+        self.prefix = prefix
+        self.wants_tokens = False
+
+    def bind(self, value: Any) -> str:
+        name = f"{self.prefix}{len(self.params)}"
+        self.params[name] = value
+        return name
+
+    def traversal(self, bytecode: Bytecode, root: str) -> str:
+        parts = [root]
+        for instruction in bytecode.source_instructions:
+            name, args = instruction[0], instruction[1:]
+            if name != "with":
+                raise UnsupportedTraversal(f"source step {name!r} is not supported")
+            parts.append(f".with({self.args(name, args)})")
+        for index, instruction in enumerate(bytecode.step_instructions):
+            name, args = instruction[0], instruction[1:]
+            allowed = STEPS if (index or root == "__") else STEPS | SOURCE_STEPS
+            if name not in allowed:
+                raise UnsupportedTraversal(f"step {name!r} is not supported")
+            if name == "elementMap" or (name == "valueMap" and args and args[0] is True):
+                self.wants_tokens = True
+            parts.append(f".{name}({self.args(name, args)})")
+        return "".join(parts)
+
+    def args(self, step: str, args: Any) -> str:
+        return ", ".join(self.value(step, arg) for arg in args)
+
+    def value(self, step: str, arg: Any) -> str:
+        if isinstance(arg, Binding):
+            arg = arg.value
+        if arg is None:
+            return self.bind(None)
+        if isinstance(arg, _SCALARS):
+            return self.bind(arg)
+        if isinstance(arg, enum.Enum) and type(arg).__name__ in _TOKEN_ENUMS:
+            return f"{type(arg).__name__}.{arg.name.rstrip('_')}"
+        if isinstance(arg, Traversal):
+            arg = arg.bytecode
+        if isinstance(arg, Bytecode):
+            return self.traversal(arg, "__")
+        if isinstance(arg, P):
+            return self.predicate(step, arg)
+        if isinstance(arg, (list, tuple, set, frozenset)):
+            return "[" + ", ".join(self.value(step, item) for item in arg) + "]"
+        raise UnsupportedTraversal(
+            f"argument of type {type(arg).__name__} in step {step!r} cannot be rendered"
+        )
+
+    def predicate(self, step: str, pred: P) -> str:
+        owner = "TextP" if isinstance(pred, TextP) else "P"
+        if pred.operator in ("and", "or"):
+            return f"{self.predicate(step, pred.value)}.{pred.operator}({self.predicate(step, pred.other)})"
+        if pred.operator == "not":
+            return f"P.not({self.predicate(step, pred.value)})"
+        if pred.operator in ("within", "without"):
+            values = pred.value if isinstance(pred.value, (list, tuple, set)) else [pred.value]
+            return f"P.{pred.operator}({', '.join(self.value(step, v) for v in values)})"
+        args = [pred.value] if pred.other is None else [pred.value, pred.other]
+        return f"{owner}.{pred.operator}({', '.join(self.value(step, a) for a in args)})"
+
+
+def render(bytecode: Bytecode, prefix: str = "p") -> Rendered:
+    """One traversal as a script expression (without a terminal)."""
+    renderer = _Renderer(prefix)
+    script = renderer.traversal(bytecode, "g")
+    return Rendered(script, renderer.params, renderer.wants_tokens)

@@ -1,0 +1,120 @@
+"""Write traversals, shared by mutations, the importer and the seed generator.
+
+Every write is an idempotent upsert keyed by vertex id (the ``fold().coalesce(unfold(),
+addV())`` idiom, which Neptune, JanusGraph and the embedded engine all run), so running it
+twice, or retrying it after a dropped connection, leaves the same graph. The functions only
+build traversals; callers submit them, several at once with ``run_atomic`` when they must land
+together.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from gremlin_python.process.graph_traversal import GraphTraversal, GraphTraversalSource, __
+from gremlin_python.process.traversal import Cardinality, T
+
+from graphdb import codec, model
+from model.nodes import AccessEventNode, GrantNode, PatientNode, PayorNode, ProviderNode, RecordNode
+
+
+def _upsert_vertex(g: GraphTraversalSource, label: str, vertex_id: str,
+                   properties: Mapping[str, Any]) -> GraphTraversal:
+    t = g.V(vertex_id).fold().coalesce(__.unfold(), __.addV(label).property(T.id, vertex_id))
+    return _set_properties(t, properties)
+
+
+def _set_properties(t: GraphTraversal, properties: Mapping[str, Any]) -> GraphTraversal:
+    for key, value in properties.items():
+        if value is None:
+            t = t.sideEffect(__.properties(key).drop())
+        else:
+            t = t.property(Cardinality.single, key, value)
+    return t
+
+
+def _replace_out_edge(t: GraphTraversal, label: str, target_vid: str | None) -> GraphTraversal:
+    t = t.sideEffect(__.outE(label).drop())
+    if target_vid is not None:
+        t = t.sideEffect(__.addE(label).to(__.V(target_vid)))
+    return t
+
+
+def _replace_in_edge(t: GraphTraversal, label: str, source_vid: str) -> GraphTraversal:
+    return t.sideEffect(__.inE(label).drop()).sideEffect(__.addE(label).from_(__.V(source_vid)))
+
+
+def upsert_payor(g: GraphTraversalSource, payor: PayorNode) -> GraphTraversal:
+    return _upsert_vertex(g, model.PAYOR, model.vid(model.PAYOR, payor.id), {"name": payor.name})
+
+
+def upsert_patient(g: GraphTraversalSource, patient: PatientNode, payor_id: str) -> GraphTraversal:
+    t = _upsert_vertex(g, model.PATIENT, model.vid(model.PATIENT, patient.id),
+                       codec.patient_properties(patient))
+    return _replace_out_edge(t, model.MEMBER_OF, model.vid(model.PAYOR, payor_id))
+
+
+def upsert_provider(g: GraphTraversalSource, provider: ProviderNode) -> GraphTraversal:
+    return _upsert_vertex(g, model.PROVIDER, model.vid(model.PROVIDER, provider.id),
+                          codec.provider_properties(provider))
+
+
+def upsert_organization(g: GraphTraversalSource, org_id: str, name: str | None) -> GraphTraversal:
+    return _upsert_vertex(g, model.ORGANIZATION, model.vid(model.ORGANIZATION, org_id), {"name": name})
+
+
+def upsert_record(g: GraphTraversalSource, record: RecordNode) -> GraphTraversal:
+    """The record, its owner edge and its author edge. The patient (and author, if any) must
+    exist: callers write them first or in the same atomic batch."""
+    t = _upsert_vertex(g, model.RECORD, model.vid(model.RECORD, record.id),
+                       codec.record_properties(record))
+    t = _replace_in_edge(t, model.HAS_RECORD, model.vid(model.PATIENT, record.patient_id))
+    author = model.vid(model.PROVIDER, record.author_id) if record.author_id else None
+    t = _replace_out_edge(t, model.AUTHORED_BY, author)
+    if record.result_ids:
+        t = t.sideEffect(__.outE(model.HAS_RESULT).drop())
+        for result_id in record.result_ids:
+            t = t.sideEffect(__.addE(model.HAS_RESULT).to(__.V(model.vid(model.RECORD, result_id))))
+    return t
+
+
+def set_record_status(g: GraphTraversalSource, record_id: str, status: str) -> GraphTraversal:
+    return g.V(model.vid(model.RECORD, record_id)).property(Cardinality.single, "status", status)
+
+
+def upsert_grant(g: GraphTraversalSource, grant: GrantNode) -> GraphTraversal:
+    grantee_vid = model.vid(grant.grantee_type, grant.grantee_id)
+    t = _upsert_vertex(g, model.GRANT, model.vid(model.GRANT, grant.id), codec.grant_properties(grant))
+    t = _replace_in_edge(t, model.GRANTED, model.vid(model.PATIENT, grant.patient_id))
+    return _replace_out_edge(t, model.TO, grantee_vid)
+
+
+def add_access_events(g: GraphTraversalSource, events: list[AccessEventNode]) -> GraphTraversal:
+    """Every event of a batch in one traversal (one commit): each an upsert keyed by its id,
+    linked to its patient."""
+    t: GraphTraversal | None = None
+    for event in events:
+        event_vid = model.vid(model.ACCESS_EVENT, event.id)
+        step_source = g if t is None else None
+        if step_source is not None:
+            t = step_source.V(event_vid).fold()
+        else:
+            t = t.V(event_vid).fold()
+        t = t.coalesce(__.unfold(), __.addV(model.ACCESS_EVENT).property(T.id, event_vid))
+        t = _set_properties(t, codec.event_properties(event))
+        t = t.sideEffect(
+            __.coalesce(
+                __.inE(model.HAS_EVENT),
+                __.addE(model.HAS_EVENT).from_(__.V(model.vid(model.PATIENT, event.patient_id))),
+            )
+        )
+    assert t is not None, "add_access_events needs at least one event"
+    return t
+
+
+def upsert_identity_link(g: GraphTraversalSource, issuer: str, subject: str,
+                         entity_label: str, entity_id: str) -> GraphTraversal:
+    link_vid = model.vid(model.IDENTITY_LINK, f"{issuer}|{subject}")
+    t = _upsert_vertex(g, model.IDENTITY_LINK, link_vid, {
+        "issuer": issuer, "subject": subject, "entityLabel": entity_label, "entityId": entity_id,
+    })
+    return _replace_out_edge(t, model.IDENTIFIES, model.vid(entity_label, entity_id))
