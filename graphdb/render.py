@@ -20,6 +20,10 @@ _TOKEN_ENUMS = frozenset({
     "Operator", "Merge", "DT",
 })
 _SCALARS = (str, bool, int, float, dt.datetime, dt.date, uuid.UUID)
+# Steps whose variadic arguments the engine takes as one list (its functions have a bounded
+# arity, and a batch of ids can be long).
+_LIST_ARGUMENT_STEPS = frozenset({"V", "E", "hasId"})
+_MAX_ARGUMENTS = 10
 
 
 class UnsupportedTraversal(ValueError):
@@ -61,6 +65,11 @@ class _Renderer:
                 raise UnsupportedTraversal(f"step {name!r} is not supported")
             if name == "elementMap" or (name == "valueMap" and args and args[0] is True):
                 self.wants_tokens = True
+            if name in _LIST_ARGUMENT_STEPS and len(args) > 1:
+                parts.append(f".{name}({self.value(name, list(args))})")
+                continue
+            if len(args) > _MAX_ARGUMENTS:
+                raise UnsupportedTraversal(f"step {name!r} has {len(args)} arguments; at most {_MAX_ARGUMENTS}")
             parts.append(f".{name}({self.args(name, args)})")
         return "".join(parts)
 
@@ -96,7 +105,7 @@ class _Renderer:
             return f"P.not({self.predicate(step, pred.value)})"
         if pred.operator in ("within", "without"):
             values = pred.value if isinstance(pred.value, (list, tuple, set)) else [pred.value]
-            return f"P.{pred.operator}({', '.join(self.value(step, v) for v in values)})"
+            return f"P.{pred.operator}({self.value(step, list(values))})"
         args = [pred.value] if pred.other is None else [pred.value, pred.other]
         return f"{owner}.{pred.operator}({', '.join(self.value(step, a) for a in args)})"
 

@@ -1,0 +1,37 @@
+"""From an ``Authorization`` header to an Identity: verify the token, then find the viewer."""
+from __future__ import annotations
+
+from typing import Optional
+
+from authz.errors import Unauthenticated
+from authz.identity import Identity, LinkLookup, NodeLookup, resolve_identity
+from authz.tokens import InvalidToken, TokenVerifier
+
+
+def bearer_token(header: Optional[str]) -> str:
+    if not header:
+        raise Unauthenticated("sign in: send Authorization: Bearer <token>")
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
+    return token.strip()
+
+
+class Authenticator:
+    def __init__(self, verifier: TokenVerifier, find_link: LinkLookup, find_node: NodeLookup,
+                 development_issuer: bool):
+        self.verifier = verifier
+        self.find_link = find_link
+        self.find_node = find_node
+        self.development_issuer = development_issuer
+
+    async def identify(self, authorization: Optional[str]) -> Identity:
+        token = bearer_token(authorization)
+        try:
+            claims = await self.verifier.verify(token)
+        except InvalidToken as err:
+            raise Unauthenticated(f"invalid token: {err}") from None
+        return await resolve_identity(
+            claims, development_issuer=self.development_issuer,
+            find_link=self.find_link, find_node=self.find_node,
+        )

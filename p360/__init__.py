@@ -1,0 +1,1 @@
+"""The server and command line of Patient 360."""

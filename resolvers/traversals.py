@@ -1,0 +1,111 @@
+"""The read traversals behind the DataLoaders. Each takes a batch of keys and is one round
+trip, whatever the batch size."""
+from __future__ import annotations
+
+from gremlin_python.process.graph_traversal import GraphTraversal, GraphTraversalSource, __
+from gremlin_python.process.traversal import Order, P, Scope, T, TextP
+
+from authz.policy import ActiveGrantCriteria
+from graphdb import model
+
+
+def vertices(g: GraphTraversalSource, label: str, ids: list[str]) -> GraphTraversal:
+    return g.V(*[model.vid(label, i) for i in ids]).hasLabel(label).elementMap()
+
+
+def patient_facts(g: GraphTraversalSource, patient_ids: list[str], viewer_type: str,
+                  viewer_id: str) -> GraphTraversal:
+    """Per existing patient: membership in the viewer's payor, and every grant to the viewer
+    (active or not — the policy decides with the request's clock)."""
+    viewer_vid = model.vid(viewer_type, viewer_id)
+    return (
+        g.V(*[model.vid(model.PATIENT, i) for i in patient_ids]).hasLabel(model.PATIENT)
+        .project("id", "member", "grants")
+        .by(T.id)
+        .by(__.out(model.MEMBER_OF).hasId(viewer_vid).count())
+        .by(__.out(model.GRANTED).has("granteeId", viewer_id).has("granteeType", viewer_type)
+            .elementMap().fold())
+    )
+
+
+def record_pages(g: GraphTraversalSource, patient_ids: list[str], scope_keys: list[str],
+                 offset: int, limit: int) -> GraphTraversal:
+    """For each patient, the visible records newest first (undated last, ties by id), one
+    page of them and their total. ``scope_keys`` carry (patient, category) pairs, so every
+    patient is filtered by its own visible categories in the same traversal."""
+    return (
+        g.V(*[model.vid(model.PATIENT, i) for i in patient_ids])
+        .out(model.HAS_RECORD).has("scopeKey", P.within(scope_keys))
+        .group().by("patientId").by(
+            __.fold().project("total", "page")
+            .by(__.count(Scope.local))
+            .by(__.unfold().order().by("sortKey", Order.desc).by(T.id, Order.asc)
+                .range_(offset, offset + limit).elementMap().fold())
+        )
+    )
+
+
+def grants_of_patients(g: GraphTraversalSource, patient_ids: list[str]) -> GraphTraversal:
+    return g.V(*[model.vid(model.PATIENT, i) for i in patient_ids]).out(model.GRANTED).elementMap()
+
+
+def grants_by_id(g: GraphTraversalSource, grant_ids: list[str]) -> GraphTraversal:
+    return vertices(g, model.GRANT, grant_ids)
+
+
+def access_events(g: GraphTraversalSource, patient_ids: list[str], limit: int) -> GraphTraversal:
+    return (
+        g.V(*[model.vid(model.PATIENT, i) for i in patient_ids])
+        .out(model.HAS_EVENT)
+        .group().by("patientId").by(
+            __.order().by("atMs", Order.desc).by(T.id, Order.asc).limit(limit).elementMap().fold()
+        )
+    )
+
+
+def active_grant_patient_ids(g: GraphTraversalSource, criteria: ActiveGrantCriteria) -> GraphTraversal:
+    """Patients with an active grant to the grantee (myPatients, cohorts)."""
+    return (
+        g.V(model.vid(criteria.grantee_type, criteria.grantee_id)).in_(model.TO)
+        .hasLabel(model.GRANT).has("expiresAtMs", P.gt(criteria.now_ms)).hasNot("revokedAtMs")
+        .values("patientId").dedup()
+    )
+
+
+def member_page(g: GraphTraversalSource, payor_id: str, offset: int, limit: int) -> GraphTraversal:
+    return (
+        g.V(model.vid(model.PAYOR, payor_id)).in_(model.MEMBER_OF).hasLabel(model.PATIENT)
+        .fold().project("total", "page")
+        .by(__.count(Scope.local))
+        .by(__.unfold().order().by(T.id, Order.asc).range_(offset, offset + limit).elementMap().fold())
+    )
+
+
+def all_patient_page(g: GraphTraversalSource, offset: int, limit: int) -> GraphTraversal:
+    return (
+        g.V().hasLabel(model.PATIENT).fold().project("total", "page")
+        .by(__.count(Scope.local))
+        .by(__.unfold().order().by(T.id, Order.asc).range_(offset, offset + limit).elementMap().fold())
+    )
+
+
+def provider_page(g: GraphTraversalSource, search: str | None, offset: int, limit: int) -> GraphTraversal:
+    t = g.V().hasLabel(model.PROVIDER)
+    if search:
+        t = t.has("nameLower", TextP.containing(search.lower()))
+    return (
+        t.fold().project("total", "page")
+        .by(__.count(Scope.local))
+        .by(__.unfold().order().by(T.id, Order.asc).range_(offset, offset + limit).elementMap().fold())
+    )
+
+
+def identity_link(g: GraphTraversalSource, issuer: str, subject: str) -> GraphTraversal:
+    return g.V(model.vid(model.IDENTITY_LINK, f"{issuer}|{subject}")).elementMap()
+
+
+def node_name(g: GraphTraversalSource, label: str, entity_id: str) -> GraphTraversal:
+    return (
+        g.V(model.vid(label, entity_id)).hasLabel(label)
+        .project("name").by(__.coalesce(__.values("name"), __.constant("")))
+    )

@@ -1,0 +1,44 @@
+"""The Mutation root."""
+from __future__ import annotations
+
+import dataclasses
+
+import strawberry
+from strawberry.types import Info
+
+import resolvers.mutation
+from resolvers.context import invoke
+from schema.directives import guarded
+from schema.grant import Grant
+from schema.inputs import GrantAccessInput, RecordInput
+from schema.record import Record
+
+
+@strawberry.type(description="Writes.")
+class Mutation:
+    @guarded(description="Grant a provider or the payor access for a limited time. The patient only.",
+             groups=["patients"])
+    async def grant_access(self, info: Info, input: GrantAccessInput) -> Grant:
+        return await invoke(resolvers.mutation.grant_access, info, input=dataclasses.asdict(input))
+
+    @guarded(description="Revoke a grant; it stops working with the next request. The granting patient "
+                         "only; revoking twice returns the first revocation.", groups=["patients"])
+    async def revoke_grant(self, info: Info, id: strawberry.ID) -> Grant:
+        return await invoke(resolvers.mutation.revoke_grant, info, id=id)
+
+    @guarded(description="Add a record: the patient (their own entry), or a provider with an active grant "
+                         "(EPISODE, or a category the grant covers).", groups=["patients", "providers"])
+    async def add_record(self, info: Info, patient_id: strawberry.ID, input: RecordInput) -> Record:
+        return await invoke(resolvers.mutation.add_record, info, patient_id=patient_id,
+                            input=dataclasses.asdict(input))
+
+    @guarded(description="The patient confirms a record read from a photo: `unverified` becomes `final`.",
+             groups=["patients"])
+    async def confirm_record(self, info: Info, id: strawberry.ID) -> Record:
+        return await invoke(resolvers.mutation.confirm_record, info, id=id)
+
+    @guarded(description="Link an identity provider's (issuer, subject) to a Patient, Provider or Payor. Admins.",
+             groups=["admins"])
+    async def link_identity(self, info: Info, issuer: str, subject: str, entity_id: strawberry.ID) -> bool:
+        return await invoke(resolvers.mutation.link_identity, info, issuer=issuer, subject=subject,
+                            entity_id=entity_id)
