@@ -13,5 +13,5 @@ def ensure_payor_traversal(graph: GraphClient, payor_id: str):
     vertex_id = model.vid(model.PAYOR, payor_id)
     return graph.g.V(vertex_id).fold().coalesce(
         __.unfold(),
-        __.addV(model.PAYOR).property(T.id, vertex_id).property("name", payor_id),
+        __.add_v(model.PAYOR).property(T.id, vertex_id).property("name", payor_id),
     )

@@ -10,6 +10,7 @@ import asyncio
 import concurrent.futures
 from typing import Any, Protocol, Sequence
 
+from gremlin_python.process.anonymous_traversal import traversal
 from gremlin_python.process.graph_traversal import GraphTraversalSource
 from gremlin_python.process.traversal import Bytecode, Traversal
 from gremlin_python.structure.graph import Graph
@@ -26,7 +27,7 @@ class Connection(Protocol):
 
 def traversal_source() -> GraphTraversalSource:
     """A source for building traversals; it never runs them itself."""
-    return Graph().traversal()
+    return traversal().with_graph(Graph())
 
 
 class GraphClient:

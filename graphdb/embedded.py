@@ -108,15 +108,15 @@ class EmbeddedConnection(RemoteConnection):
     # -- what the GraphClient uses ----------------------------------------------------
     def execute(self, bytecode: Bytecode) -> list[Any]:
         rendered = render(bytecode)
-        result = self._run(rendered.script + ".to_list()", rendered.params, atomic=False)
+        result = self._run(f"{rendered.statements} {rendered.variable}.to_list()", rendered.params, atomic=False)
         return to_gremlin(result, rendered.wants_tokens)
 
     def execute_atomic(self, bytecodes: Sequence[Bytecode]) -> list[list[Any]]:
         """Several traversals as one unit: all of them land, or none."""
         statements, params, tokens = [], {}, []
         for index, bytecode in enumerate(bytecodes):
-            rendered = render(bytecode, prefix=f"t{index}p")
-            statements.append(f"let r{index} = {rendered.script}.to_list();")
+            rendered = render(bytecode, prefix=f"t{index}p", variable=f"t{index}")
+            statements.append(f"{rendered.statements} let r{index} = {rendered.variable}.to_list();")
             params.update(rendered.params)
             tokens.append(rendered.wants_tokens)
         statements.append("[" + ", ".join(f"r{i}" for i in range(len(bytecodes))) + "]")

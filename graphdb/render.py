@@ -31,10 +31,14 @@ class UnsupportedTraversal(ValueError):
 
 
 class Rendered:
-    __slots__ = ("script", "params", "wants_tokens")
+    """``statements`` build the traversal into the variable ``variable``; run it with
+    ``f"{statements} {variable}.to_list()"``."""
 
-    def __init__(self, script: str, params: dict[str, Any], wants_tokens: bool):
-        self.script = script
+    __slots__ = ("statements", "variable", "params", "wants_tokens")
+
+    def __init__(self, statements: str, variable: str, params: dict[str, Any], wants_tokens: bool):
+        self.statements = statements
+        self.variable = variable
         self.params = params
         # elementMap()/valueMap(true) results carry T.id/T.label keys in gremlinpython.
         self.wants_tokens = wants_tokens
@@ -52,6 +56,9 @@ class _Renderer:
         return name
 
     def traversal(self, bytecode: Bytecode, root: str) -> str:
+        return "".join(self.steps(bytecode, root))
+
+    def steps(self, bytecode: Bytecode, root: str) -> list[str]:
         parts = [root]
         for instruction in bytecode.source_instructions:
             name, args = instruction[0], instruction[1:]
@@ -71,7 +78,7 @@ class _Renderer:
             if len(args) > _MAX_ARGUMENTS:
                 raise UnsupportedTraversal(f"step {name!r} has {len(args)} arguments; at most {_MAX_ARGUMENTS}")
             parts.append(f".{name}({self.args(name, args)})")
-        return "".join(parts)
+        return parts
 
     def args(self, step: str, args: Any) -> str:
         return ", ".join(self.value(step, arg) for arg in args)
@@ -110,8 +117,15 @@ class _Renderer:
         return f"{owner}.{pred.operator}({', '.join(self.value(step, a) for a in args)})"
 
 
-def render(bytecode: Bytecode, prefix: str = "p") -> Rendered:
-    """One traversal as a script expression (without a terminal)."""
+# The engine bounds how deeply one expression may nest; a long chain of steps (a batch of
+# upserts, say) is built in statements of this many steps each.
+_STEPS_PER_STATEMENT = 24
+
+
+def render(bytecode: Bytecode, prefix: str = "p", variable: str = "t") -> Rendered:
     renderer = _Renderer(prefix)
-    script = renderer.traversal(bytecode, "g")
-    return Rendered(script, renderer.params, renderer.wants_tokens)
+    parts = renderer.steps(bytecode, "g")
+    chunks = [parts[i:i + _STEPS_PER_STATEMENT] for i in range(0, len(parts), _STEPS_PER_STATEMENT)]
+    statements = [f"let {variable} = {''.join(chunks[0])};"]
+    statements += [f"{variable} = {variable}{''.join(chunk)};" for chunk in chunks[1:]]
+    return Rendered(" ".join(statements), variable, renderer.params, renderer.wants_tokens)

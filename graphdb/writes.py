@@ -19,28 +19,28 @@ from model.nodes import AccessEventNode, GrantNode, PatientNode, PayorNode, Prov
 
 def _upsert_vertex(g: GraphTraversalSource, label: str, vertex_id: str,
                    properties: Mapping[str, Any]) -> GraphTraversal:
-    t = g.V(vertex_id).fold().coalesce(__.unfold(), __.addV(label).property(T.id, vertex_id))
+    t = g.V(vertex_id).fold().coalesce(__.unfold(), __.add_v(label).property(T.id, vertex_id))
     return _set_properties(t, properties)
 
 
 def _set_properties(t: GraphTraversal, properties: Mapping[str, Any]) -> GraphTraversal:
     for key, value in properties.items():
         if value is None:
-            t = t.sideEffect(__.properties(key).drop())
+            t = t.side_effect(__.properties(key).drop())
         else:
             t = t.property(Cardinality.single, key, value)
     return t
 
 
 def _replace_out_edge(t: GraphTraversal, label: str, target_vid: str | None) -> GraphTraversal:
-    t = t.sideEffect(__.outE(label).drop())
+    t = t.side_effect(__.out_e(label).drop())
     if target_vid is not None:
-        t = t.sideEffect(__.addE(label).to(__.V(target_vid)))
+        t = t.side_effect(__.add_e(label).to(__.V(target_vid)))
     return t
 
 
 def _replace_in_edge(t: GraphTraversal, label: str, source_vid: str) -> GraphTraversal:
-    return t.sideEffect(__.inE(label).drop()).sideEffect(__.addE(label).from_(__.V(source_vid)))
+    return t.side_effect(__.in_e(label).drop()).side_effect(__.add_e(label).from_(__.V(source_vid)))
 
 
 def upsert_payor(g: GraphTraversalSource, payor: PayorNode) -> GraphTraversal:
@@ -71,9 +71,9 @@ def upsert_record(g: GraphTraversalSource, record: RecordNode) -> GraphTraversal
     author = model.vid(model.PROVIDER, record.author_id) if record.author_id else None
     t = _replace_out_edge(t, model.AUTHORED_BY, author)
     if record.result_ids:
-        t = t.sideEffect(__.outE(model.HAS_RESULT).drop())
+        t = t.side_effect(__.out_e(model.HAS_RESULT).drop())
         for result_id in record.result_ids:
-            t = t.sideEffect(__.addE(model.HAS_RESULT).to(__.V(model.vid(model.RECORD, result_id))))
+            t = t.side_effect(__.add_e(model.HAS_RESULT).to(__.V(model.vid(model.RECORD, result_id))))
     return t
 
 
@@ -99,12 +99,12 @@ def add_access_events(g: GraphTraversalSource, events: list[AccessEventNode]) ->
             t = step_source.V(event_vid).fold()
         else:
             t = t.V(event_vid).fold()
-        t = t.coalesce(__.unfold(), __.addV(model.ACCESS_EVENT).property(T.id, event_vid))
+        t = t.coalesce(__.unfold(), __.add_v(model.ACCESS_EVENT).property(T.id, event_vid))
         t = _set_properties(t, codec.event_properties(event))
-        t = t.sideEffect(
+        t = t.side_effect(
             __.coalesce(
-                __.inE(model.HAS_EVENT),
-                __.addE(model.HAS_EVENT).from_(__.V(model.vid(model.PATIENT, event.patient_id))),
+                __.in_e(model.HAS_EVENT),
+                __.add_e(model.HAS_EVENT).from_(__.V(model.vid(model.PATIENT, event.patient_id))),
             )
         )
     assert t is not None, "add_access_events needs at least one event"

@@ -10,7 +10,7 @@ from graphdb import model
 
 
 def vertices(g: GraphTraversalSource, label: str, ids: list[str]) -> GraphTraversal:
-    return g.V(*[model.vid(label, i) for i in ids]).hasLabel(label).elementMap()
+    return g.V(*[model.vid(label, i) for i in ids]).has_label(label).element_map()
 
 
 def patient_facts(g: GraphTraversalSource, patient_ids: list[str], viewer_type: str,
@@ -19,12 +19,12 @@ def patient_facts(g: GraphTraversalSource, patient_ids: list[str], viewer_type: 
     (active or not — the policy decides with the request's clock)."""
     viewer_vid = model.vid(viewer_type, viewer_id)
     return (
-        g.V(*[model.vid(model.PATIENT, i) for i in patient_ids]).hasLabel(model.PATIENT)
+        g.V(*[model.vid(model.PATIENT, i) for i in patient_ids]).has_label(model.PATIENT)
         .project("id", "member", "grants")
         .by(T.id)
-        .by(__.out(model.MEMBER_OF).hasId(viewer_vid).count())
+        .by(__.out(model.MEMBER_OF).has_id(viewer_vid).count())
         .by(__.out(model.GRANTED).has("granteeId", viewer_id).has("granteeType", viewer_type)
-            .elementMap().fold())
+            .element_map().fold())
     )
 
 
@@ -40,13 +40,13 @@ def record_pages(g: GraphTraversalSource, patient_ids: list[str], scope_keys: li
             __.fold().project("total", "page")
             .by(__.count(Scope.local))
             .by(__.unfold().order().by("sortKey", Order.desc).by(T.id, Order.asc)
-                .range_(offset, offset + limit).elementMap().fold())
+                .range_(offset, offset + limit).element_map().fold())
         )
     )
 
 
 def grants_of_patients(g: GraphTraversalSource, patient_ids: list[str]) -> GraphTraversal:
-    return g.V(*[model.vid(model.PATIENT, i) for i in patient_ids]).out(model.GRANTED).elementMap()
+    return g.V(*[model.vid(model.PATIENT, i) for i in patient_ids]).out(model.GRANTED).element_map()
 
 
 def grants_by_id(g: GraphTraversalSource, grant_ids: list[str]) -> GraphTraversal:
@@ -58,7 +58,7 @@ def access_events(g: GraphTraversalSource, patient_ids: list[str], limit: int) -
         g.V(*[model.vid(model.PATIENT, i) for i in patient_ids])
         .out(model.HAS_EVENT)
         .group().by("patientId").by(
-            __.order().by("atMs", Order.desc).by(T.id, Order.asc).limit(limit).elementMap().fold()
+            __.order().by("atMs", Order.desc).by(T.id, Order.asc).limit(limit).element_map().fold()
         )
     )
 
@@ -67,45 +67,45 @@ def active_grant_patient_ids(g: GraphTraversalSource, criteria: ActiveGrantCrite
     """Patients with an active grant to the grantee (myPatients, cohorts)."""
     return (
         g.V(model.vid(criteria.grantee_type, criteria.grantee_id)).in_(model.TO)
-        .hasLabel(model.GRANT).has("expiresAtMs", P.gt(criteria.now_ms)).hasNot("revokedAtMs")
+        .has_label(model.GRANT).has("expiresAtMs", P.gt(criteria.now_ms)).has_not("revokedAtMs")
         .values("patientId").dedup()
     )
 
 
 def member_page(g: GraphTraversalSource, payor_id: str, offset: int, limit: int) -> GraphTraversal:
     return (
-        g.V(model.vid(model.PAYOR, payor_id)).in_(model.MEMBER_OF).hasLabel(model.PATIENT)
+        g.V(model.vid(model.PAYOR, payor_id)).in_(model.MEMBER_OF).has_label(model.PATIENT)
         .fold().project("total", "page")
         .by(__.count(Scope.local))
-        .by(__.unfold().order().by(T.id, Order.asc).range_(offset, offset + limit).elementMap().fold())
+        .by(__.unfold().order().by(T.id, Order.asc).range_(offset, offset + limit).element_map().fold())
     )
 
 
 def all_patient_page(g: GraphTraversalSource, offset: int, limit: int) -> GraphTraversal:
     return (
-        g.V().hasLabel(model.PATIENT).fold().project("total", "page")
+        g.V().has_label(model.PATIENT).fold().project("total", "page")
         .by(__.count(Scope.local))
-        .by(__.unfold().order().by(T.id, Order.asc).range_(offset, offset + limit).elementMap().fold())
+        .by(__.unfold().order().by(T.id, Order.asc).range_(offset, offset + limit).element_map().fold())
     )
 
 
 def provider_page(g: GraphTraversalSource, search: str | None, offset: int, limit: int) -> GraphTraversal:
-    t = g.V().hasLabel(model.PROVIDER)
+    t = g.V().has_label(model.PROVIDER)
     if search:
         t = t.has("nameLower", TextP.containing(search.lower()))
     return (
         t.fold().project("total", "page")
         .by(__.count(Scope.local))
-        .by(__.unfold().order().by(T.id, Order.asc).range_(offset, offset + limit).elementMap().fold())
+        .by(__.unfold().order().by(T.id, Order.asc).range_(offset, offset + limit).element_map().fold())
     )
 
 
 def identity_link(g: GraphTraversalSource, issuer: str, subject: str) -> GraphTraversal:
-    return g.V(model.vid(model.IDENTITY_LINK, f"{issuer}|{subject}")).elementMap()
+    return g.V(model.vid(model.IDENTITY_LINK, f"{issuer}|{subject}")).element_map()
 
 
 def node_name(g: GraphTraversalSource, label: str, entity_id: str) -> GraphTraversal:
     return (
-        g.V(model.vid(label, entity_id)).hasLabel(label)
+        g.V(model.vid(label, entity_id)).has_label(label)
         .project("name").by(__.coalesce(__.values("name"), __.constant("")))
     )

@@ -1,14 +1,14 @@
 """The schema, with its limits. ``export_sdl`` is what ``schema/schema.graphql`` must equal."""
 from __future__ import annotations
 
+from functools import partial
+
 import strawberry
 from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 
 from schema.directives import Auth, Consent
@@ -23,17 +23,17 @@ MAX_TOKENS = 5000
 
 
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    # Factories, not instances: an extension keeps per-request state, so every request gets
+    # its own.
     extensions = [
-        QueryDepthLimiter(max_depth=MAX_DEPTH),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        ParserCache(maxsize=256),
-        ValidationCache(maxsize=256),
-        ErrorShaping(suggestions=introspection),
-        OperationNaming(),
+        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
+        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        partial(ErrorShaping, suggestions=introspection),
+        OperationNaming,
     ]
     if not introspection:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

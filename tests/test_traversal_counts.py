@@ -1,0 +1,60 @@
+"""Round trips depend on an operation's shape, never on how many nodes it returns."""
+from __future__ import annotations
+
+from model.categories import RecordCategory as C
+from tests.support import Api, Population
+
+PROVIDER_VIEW = """
+query ProviderView {
+  myPatients {
+    id name birthDate
+    grantsToMe { id expiresAt categories }
+    records(first: 20) { totalCount edges { node { id code value effectiveAt author { id name } } } }
+  }
+}"""
+
+
+def _populate(population: Population, patients: int) -> None:
+    for a in range(3):
+        population.provider(f"author-{a}")
+    population.provider("viewer")
+    for i in range(patients):
+        pid = f"p{i:03d}"
+        population.patient(pid)
+        # Each patient grants a different set of categories: one traversal must still do.
+        granted = [C.LAB] if i % 2 else [C.LAB, C.VITAL_SIGN]
+        population.grant(pid, "viewer", granted)
+        for j in range(4):
+            population.record(pid, [C.LAB, C.VITAL_SIGN, C.CONDITION][j % 3], days_ago=j + 1,
+                              author_id=f"author-{(i + j) % 3}")
+
+
+async def _count(api: Api) -> tuple[int, dict]:
+    before = api.traversal_count()
+    response = await api.as_provider("viewer", PROVIDER_VIEW)
+    assert response.errors == []
+    return api.traversal_count() - before, response.data
+
+
+async def test_provider_view_costs_the_same_for_1_and_20_patients(tmp_path):
+    from tests.support import start_api, stop_api
+
+    counts = {}
+    for size in (1, 20):
+        api, runner = await start_api(tmp_path / f"data-{size}")
+        try:
+            _populate(Population(api.graph), size)
+            counts[size], data = await _count(api)
+            assert len(data["myPatients"]) == size
+            odd = [p for p in data["myPatients"] if int(p["id"][1:]) % 2]
+            for patient in odd:  # only LAB granted: no vital signs, and totals say so
+                assert {e["node"]["code"] for e in patient["records"]["edges"]} == {"4548-4"}
+                assert patient["records"]["totalCount"] == 2
+            assert all(e["node"]["author"]["name"].startswith("Dr. author-")
+                       for p in data["myPatients"] for e in p["records"]["edges"])
+        finally:
+            await stop_api(api, runner)
+    assert counts[1] == counts[20], counts
+    # identity: link and node (2), myPatients (1), access scope (1), patients (1), records (1),
+    # authors (1), the audit write (1)
+    assert counts[1] == 8
