@@ -34,4 +34,7 @@ def parse_iso(text: str) -> dt.datetime:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(tz=UTC)
+    """Now, to the millisecond: the precision the graph keeps, so a value written and the
+    value read back are equal."""
+    now = dt.datetime.now(tz=UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)

@@ -110,7 +110,7 @@ async def _jwks(request: web.Request) -> web.Response:
 def _verifier(settings: Settings, app: web.Application) -> TokenVerifier:
     if settings.external_issuer:
         assert settings.jwt_issuer and settings.jwt_audience and settings.jwks_url
-        return TokenVerifier(settings.jwt_issuer, settings.jwt_audience, RemoteJwks(settings.jwks_url))
+        return TokenVerifier(settings.jwt_issuer, settings.jwt_audience, RemoteJwks(settings.jwks_url, settings.jwks_min_refetch_seconds))
     issuer = DevelopmentIssuer(settings.data_dir)
     app[DEV_ISSUER] = issuer
     return TokenVerifier(issuer.issuer, issuer.audience, issuer)

@@ -22,6 +22,8 @@ class Settings:
     jwks_url: Optional[str] = None
     payor_id: str = "payor"
     upload_limit_bytes: int = 10 * 1024 * 1024
+    # An unknown key id triggers a JWKS fetch at most this often.
+    jwks_min_refetch_seconds: float = 30.0
 
     @property
     def development(self) -> bool:

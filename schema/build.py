@@ -22,6 +22,13 @@ MAX_ALIASES = 30
 MAX_TOKENS = 5000
 
 
+class _Schema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        # Refusals and bad input are answers, not faults: keep them out of the error log.
+        # ErrorShaping logs the unexpected ones with their request id.
+        return None
+
+
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     # Factories, not instances: an extension keeps per-request state, so every request gets
     # its own.
@@ -34,7 +41,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return _Schema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,

@@ -27,7 +27,8 @@ class Query:
     @guarded(description="A patient: the patient themself, a provider with an active grant, the payor and "
                          "admins (demographics only). Null with FORBIDDEN otherwise, and for an id that "
                          "does not exist.", consent=Need.DEMOGRAPHICS)
-    async def patient(self, info: Info, id: strawberry.ID) -> Optional[Patient]:
+    async def patient(self, info: Info,
+                      id: Annotated[strawberry.ID, strawberry.argument(description="The patient's id.")]) -> Optional[Patient]:
         return await invoke(resolvers.query.patient, info, id=id)
 
     @guarded(description="Patients whose grant to the signed-in provider is active now.", groups=["providers"])

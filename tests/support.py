@@ -48,8 +48,10 @@ class Response:
 class Api:
     """A running server and what a test needs to talk to it like a client would."""
 
-    def __init__(self, url: str, graph: GraphClient, issuer: DevelopmentIssuer, settings: Settings):
+    def __init__(self, url: str, app: web.Application, issuer: DevelopmentIssuer, settings: Settings):
         self.base = url
+        self.app = app
+        graph = app[GRAPH]
         self.url = f"{url}/graphql"
         self.graph = graph
         self.issuer = issuer
@@ -99,7 +101,7 @@ async def start_api(data_dir: Path, **overrides: Any) -> tuple[Api, web.AppRunne
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    api = Api(f"http://127.0.0.1:{port}", app[GRAPH], DevelopmentIssuer(data_dir), settings)
+    api = Api(f"http://127.0.0.1:{port}", app, DevelopmentIssuer(data_dir), settings)
     api.session = aiohttp.ClientSession()
     return api, runner
 
