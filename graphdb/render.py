@@ -11,6 +11,7 @@ import enum
 import uuid
 from typing import Any
 
+from gremlin_python.process.strategies import OptionsStrategy
 from gremlin_python.process.traversal import Binding, Bytecode, P, TextP, Traversal
 
 from graphdb.steps import SOURCE_STEPS, STEPS
@@ -62,9 +63,15 @@ class _Renderer:
         parts = [root]
         for instruction in bytecode.source_instructions:
             name, args = instruction[0], instruction[1:]
-            if name != "with":
+            if name == "with":
+                parts.append(f".with({self.args(name, args)})")
+            elif name == "withStrategies" and all(isinstance(a, OptionsStrategy) for a in args):
+                # g.with_(key, value) arrives as an OptionsStrategy carrying the options.
+                for strategy in args:
+                    for key, value in strategy.configuration.items():
+                        parts.append(f".with({self.value(name, key)}, {self.value(name, value)})")
+            else:
                 raise UnsupportedTraversal(f"source step {name!r} is not supported")
-            parts.append(f".with({self.args(name, args)})")
         for index, instruction in enumerate(bytecode.step_instructions):
             name, args = instruction[0], instruction[1:]
             allowed = STEPS if (index or root == "__") else STEPS | SOURCE_STEPS

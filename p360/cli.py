@@ -90,11 +90,11 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
 
 # -- seed ----------------------------------------------------------------------------------
 def cmd_seed(args: argparse.Namespace) -> int:
-    from ingest.seed.command import seed_command
-
     settings = _settings(args)
     graph = _open_graph(settings)
     try:
+        from ingest.seed.command import seed_command
+
         return seed_command(graph, settings.payor_id, patients=args.patients,
                             records_per_patient=args.records_per_patient, providers=args.providers,
                             seed=args.seed, out=sys.stderr)
@@ -104,11 +104,11 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 # -- import-fhir ---------------------------------------------------------------------------
 def cmd_import_fhir(args: argparse.Namespace) -> int:
-    from ingest.fhir.command import import_fhir
-
     settings = _settings(args)
     graph = _open_graph(settings)
     try:
+        from ingest.fhir.command import import_fhir
+
         return import_fhir(graph, list(args.paths), settings.payor_id, out=sys.stderr,
                            progress=sys.stderr.isatty())
     finally:
