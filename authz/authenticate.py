@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 from authz.errors import Unauthenticated
-from authz.identity import Identity, LinkLookup, NodeLookup, resolve_identity
+from authz.identity import Identity, ViewerLookup, resolve_identity
 from authz.tokens import InvalidToken, TokenVerifier
 
 
@@ -18,11 +18,9 @@ def bearer_token(header: Optional[str]) -> str:
 
 
 class Authenticator:
-    def __init__(self, verifier: TokenVerifier, find_link: LinkLookup, find_node: NodeLookup,
-                 development_issuer: bool):
+    def __init__(self, verifier: TokenVerifier, lookup: ViewerLookup, development_issuer: bool):
         self.verifier = verifier
-        self.find_link = find_link
-        self.find_node = find_node
+        self.lookup = lookup
         self.development_issuer = development_issuer
 
     async def identify(self, authorization: Optional[str]) -> Identity:
@@ -31,7 +29,4 @@ class Authenticator:
             claims = await self.verifier.verify(token)
         except InvalidToken as err:
             raise Unauthenticated(f"invalid token: {err}") from None
-        return await resolve_identity(
-            claims, development_issuer=self.development_issuer,
-            find_link=self.find_link, find_node=self.find_node,
-        )
+        return await resolve_identity(claims, development_issuer=self.development_issuer, lookup=self.lookup)

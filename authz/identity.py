@@ -41,10 +41,18 @@ class Identity:
         return self.viewer_type == "Admin"
 
 
-# (issuer, subject) → (entity type, entity id) or None
-LinkLookup = Callable[[str, str], Awaitable[Optional[tuple[str, str]]]]
-# (entity type, entity id) → display name ("" when the node has none), or None when absent
-NodeLookup = Callable[[str, str], Awaitable[Optional[str]]]
+@dataclasses.dataclass(frozen=True)
+class ViewerFacts:
+    """What the graph knows about a token's subject, fetched in one round trip."""
+
+    # The identity link (issuer, subject) → (entity type, entity id, display name), if any.
+    link: Optional[tuple[str, str, Optional[str]]]
+    # Whether the directly named node exists, and its display name ("" when it has none).
+    direct_name: Optional[str]
+
+
+# (issuer, subject, entity type, entity id) → facts
+ViewerLookup = Callable[[str, str, str, str], Awaitable[ViewerFacts]]
 
 
 def _group_type(claims: Claims) -> str:
@@ -58,30 +66,28 @@ def _group_type(claims: Claims) -> str:
     return types.pop()
 
 
-async def resolve_identity(claims: Claims, *, development_issuer: bool,
-                           find_link: LinkLookup, find_node: NodeLookup) -> Identity:
+async def resolve_identity(claims: Claims, *, development_issuer: bool, lookup: ViewerLookup) -> Identity:
     viewer_type = _group_type(claims)
     if viewer_type == "Admin":
         return Identity(claims.subject, "Admin", None, claims.subject, claims.issuer, claims.expires_at)
 
+    direct_id = claims.p360_id or claims.subject
+    facts = await lookup(claims.issuer, claims.subject, viewer_type, direct_id)
     if claims.p360_id:
-        entity_type, entity_id, how = viewer_type, claims.p360_id, "custom:p360_id"
+        entity_type, entity_id, name, how = viewer_type, claims.p360_id, facts.direct_name, "custom:p360_id"
+    elif facts.link is not None:
+        (entity_type, entity_id, name), how = facts.link, "identity link"
+    elif development_issuer:
+        entity_type, entity_id, name, how = viewer_type, claims.subject, facts.direct_name, "sub"
     else:
-        link = await find_link(claims.issuer, claims.subject)
-        if link is not None:
-            (entity_type, entity_id), how = link, "identity link"
-        elif development_issuer:
-            entity_type, entity_id, how = viewer_type, claims.subject, "sub"
-        else:
-            raise Unauthenticated(
-                "this token's subject is not linked to a patient, provider or payor; "
-                "an admin can link it with linkIdentity"
-            )
+        raise Unauthenticated(
+            "this token's subject is not linked to a patient, provider or payor; "
+            "an admin can link it with linkIdentity"
+        )
     if entity_type != viewer_type:
         raise Unauthenticated(
             f"the token's group says {viewer_type} but its {how} names a {entity_type}"
         )
-    name = await find_node(entity_type, entity_id)
     if name is None:
         raise Unauthenticated(f"no {entity_type} with the id this token's {how} names")
     return Identity(entity_id, entity_type, name or None, claims.subject, claims.issuer, claims.expires_at)

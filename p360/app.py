@@ -21,7 +21,7 @@ from p360.config import Settings
 from p360.introspection import is_introspection_only
 from p360.view import IDENTITY_KEY, P360GraphQLView
 from resolvers.context import Services
-from resolvers.identity_lookup import link_finder, node_finder
+from resolvers.identity_lookup import viewer_lookup
 from schema.build import build_schema
 
 log = logging.getLogger("p360.app")
@@ -136,7 +136,7 @@ def create_app(settings: Settings, graph: Optional[GraphClient] = None) -> web.A
         services = Services(graph=client, audit_log=AuditLog(write_events), payor_id=settings.payor_id,
                             development=settings.development, upload_limit_bytes=settings.upload_limit_bytes)
         app[SERVICES] = services
-        app[AUTHENTICATOR] = Authenticator(verifier, link_finder(client), node_finder(client),
+        app[AUTHENTICATOR] = Authenticator(verifier, viewer_lookup(client),
                                            development_issuer=not settings.external_issuer)
         app[VIEW] = P360GraphQLView(
             build_schema(introspection=settings.development), services,

@@ -1,24 +1,22 @@
-"""The graph lookups identity resolution needs (authz/identity.py takes them as callables).
+"""The graph lookup identity resolution needs (authz/identity.py takes it as a callable).
 Always from the writer: identity is an authorization input."""
 from __future__ import annotations
 
-from typing import Optional
-
+from authz.identity import ViewerFacts, ViewerLookup
+from graphdb import model
 from graphdb.client import GraphClient
 from resolvers import traversals
 
 
-def link_finder(graph: GraphClient):
-    async def find_link(issuer: str, subject: str) -> Optional[tuple[str, str]]:
-        link = await graph.first(traversals.identity_link(graph.g, issuer, subject))
-        if link is None:
-            return None
-        return link["entityLabel"], link["entityId"]
-    return find_link
-
-
-def node_finder(graph: GraphClient):
-    async def find_node(label: str, entity_id: str) -> Optional[str]:
-        row = await graph.first(traversals.node_name(graph.g, label, entity_id))
-        return None if row is None else row["name"]
-    return find_node
+def viewer_lookup(graph: GraphClient) -> ViewerLookup:
+    async def lookup(issuer: str, subject: str, entity_type: str, entity_id: str) -> ViewerFacts:
+        rows = await graph.run(traversals.viewer_candidates(graph.g, issuer, subject, entity_type, entity_id))
+        link, direct_name = None, None
+        for row in rows:
+            if row["kind"] == "link":
+                # A link whose node was removed names nobody.
+                link = (row["entityLabel"], row["entityId"], row["name"] if row["found"] else None)
+            else:
+                direct_name = row["name"]
+        return ViewerFacts(link=link, direct_name=direct_name)
+    return lookup

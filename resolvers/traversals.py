@@ -100,8 +100,20 @@ def provider_page(g: GraphTraversalSource, search: str | None, offset: int, limi
     )
 
 
-def identity_link(g: GraphTraversalSource, issuer: str, subject: str) -> GraphTraversal:
-    return g.V(model.vid(model.IDENTITY_LINK, f"{issuer}|{subject}")).element_map()
+def viewer_candidates(g: GraphTraversalSource, issuer: str, subject: str, entity_type: str,
+                      entity_id: str) -> GraphTraversal:
+    """The identity link of (issuer, subject) with the node it names, and the node the token
+    names directly — both in one round trip."""
+    link_vid = model.vid(model.IDENTITY_LINK, f"{issuer}|{subject}")
+    name = __.coalesce(__.values("name"), __.constant(""))
+    return g.V(link_vid, model.vid(entity_type, entity_id)).choose(
+        __.has_label(model.IDENTITY_LINK),
+        __.project("kind", "entityLabel", "entityId", "found", "name")
+        .by(__.constant("link")).by(__.values("entityLabel")).by(__.values("entityId"))
+        .by(__.out(model.IDENTIFIES).count())
+        .by(__.coalesce(__.out(model.IDENTIFIES).values("name"), __.constant(""))),
+        __.has_label(entity_type).project("kind", "name").by(__.constant("node")).by(name),
+    )
 
 
 def node_name(g: GraphTraversalSource, label: str, entity_id: str) -> GraphTraversal:
