@@ -4,22 +4,15 @@ from __future__ import annotations
 from functools import partial
 
 import strawberry
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-)
+from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, ParserCache, ValidationCache
 
 from schema.directives import Auth, Consent
 from schema.errors import ErrorShaping
+from schema.limits import MAX_TOKENS, QueryLimits
 from schema.mutation import Mutation
 from schema.operation import OperationNaming
 from schema.query import Query
 
-MAX_DEPTH = 12
-MAX_ALIASES = 30
-MAX_TOKENS = 5000
 
 
 class _Schema(strawberry.Schema):
@@ -33,9 +26,10 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     # Factories, not instances: an extension keeps per-request state, so every request gets
     # its own.
     extensions = [
-        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
-        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        QueryLimits,
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        partial(ParserCache, maxsize=512),     # both caches are shared across requests
+        partial(ValidationCache, maxsize=512),
         partial(ErrorShaping, suggestions=introspection),
         OperationNaming,
     ]
