@@ -8,7 +8,7 @@ from typing import Any, Mapping
 from gremlin_python.process.traversal import T
 
 from graphdb import model
-from model.categories import RecordCategory, decode_categories, encode_categories
+from model.categories import ALL_CATEGORIES, RecordCategory, decode_categories, encode_categories
 from model.nodes import (
     AccessEventNode,
     GrantNode,
@@ -18,6 +18,7 @@ from model.nodes import (
     RecordComponentData,
     RecordNode,
 )
+from model.numbers import value_number
 from model.timeutil import from_ms, parse_iso, to_ms
 
 
@@ -34,7 +35,14 @@ def _id_of(m: Mapping[Any, Any]) -> str:
 
 
 def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    """ISO text as short as the value allows: FHIR's `.824-05:00` stays `.824-05:00`."""
+    if value is None:
+        return None
+    if value.microsecond == 0:
+        return value.isoformat(timespec="seconds")
+    if value.microsecond % 1000 == 0:
+        return value.isoformat(timespec="milliseconds")
+    return value.isoformat()
 
 
 # -- Patient -------------------------------------------------------------------------------
@@ -113,6 +121,9 @@ def record_properties(r: RecordNode) -> dict[str, Any]:
         "authorId": r.author_id,
         "text": r.text,
         "fhirType": r.fhir_type,
+        # The value as a number when it is one: values are text, and insights band them in
+        # the graph (``P.lt``/``P.gte`` compare numbers, not text).
+        "valueNumber": value_number(r.value),
     }
 
 
@@ -142,8 +153,16 @@ def record_from_map(m: Mapping[Any, Any]) -> RecordNode:
 
 
 # -- Grant ---------------------------------------------------------------------------------
+def covers_key(category: RecordCategory) -> str:
+    """A boolean grant property, present (True) when the grant covers ``category``: cohort
+    traversals test coverage with one ``has`` instead of parsing ``categories``."""
+    return f"covers{category.value}"
+
+
 def grant_properties(gr: GrantNode) -> dict[str, Any]:
+    covered = ALL_CATEGORIES if gr.all_categories else gr.categories
     return {
+        **{covers_key(c): (True if c in covered else None) for c in RecordCategory},
         "patientId": gr.patient_id,
         "granteeId": gr.grantee_id,
         "granteeType": gr.grantee_type,

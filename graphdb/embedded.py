@@ -61,6 +61,15 @@ class StoreLease:
             self.path.unlink(missing_ok=True)
 
 
+def _without_values(message: str) -> str:
+    """The engine's message quotes the failing step with its values, and the values involved;
+    only the cause (or, without one, the first line) may reach logs, which must never hold
+    health data."""
+    lines = message.splitlines()
+    causes = [line.strip().removeprefix("Caused by:").strip() for line in lines if line.startswith("Caused by:")]
+    return causes[-1] if causes else (lines[0] if lines else "the graph refused the traversal")
+
+
 class EmbeddedConnection(RemoteConnection):
     """A RemoteConnection whose 'server' is a graphersal Store in this process."""
 
@@ -129,7 +138,7 @@ class EmbeddedConnection(RemoteConnection):
         try:
             return self._graph.execute(script, params=params, atomic=atomic)
         except graphersal.GraphersalError as err:
-            raise GraphQueryError(str(err)) from err
+            raise GraphQueryError(_without_values(str(err))) from None
 
     def health(self) -> None:
         self._run("g.V().limit(1).count()", {}, atomic=False)

@@ -63,17 +63,17 @@ def upsert_organization(g: GraphTraversalSource, org_id: str, name: str | None) 
 
 
 def upsert_record(g: GraphTraversalSource, record: RecordNode) -> GraphTraversal:
-    """The record, its owner edge and its author edge. The patient (and author, if any) must
-    exist: callers write them first or in the same atomic batch."""
+    """The record, its owner edge, its author edge and its result edges. The patient, the
+    author and the result records named must exist: callers write them first or in the same
+    atomic batch (a missing one fails the whole upsert)."""
     t = _upsert_vertex(g, model.RECORD, model.vid(model.RECORD, record.id),
                        codec.record_properties(record))
     t = _replace_in_edge(t, model.HAS_RECORD, model.vid(model.PATIENT, record.patient_id))
     author = model.vid(model.PROVIDER, record.author_id) if record.author_id else None
     t = _replace_out_edge(t, model.AUTHORED_BY, author)
-    if record.result_ids:
-        t = t.side_effect(__.out_e(model.HAS_RESULT).drop())
-        for result_id in record.result_ids:
-            t = t.side_effect(__.add_e(model.HAS_RESULT).to(__.V(model.vid(model.RECORD, result_id))))
+    t = t.side_effect(__.out_e(model.HAS_RESULT).drop())
+    for result_id in record.result_ids:
+        t = t.side_effect(__.add_e(model.HAS_RESULT).to(__.V(model.vid(model.RECORD, result_id))))
     return t
 
 

@@ -85,7 +85,9 @@ class Loaders:
             traversals.patient_facts(self.g, patient_ids, self.viewer_type, self.viewer_id))
         facts: dict[str, Optional[PatientFacts]] = {pid: None for pid in patient_ids}
         for row in rows:
-            pid = model.entity_id(row["id"])
+            patient = codec.patient_from_map(row["patient"])
+            pid = patient.id
+            self.patients.prime(pid, patient)
             facts[pid] = PatientFacts(
                 patient_id=pid,
                 member_of_viewer=row["member"] > 0,

@@ -16,12 +16,13 @@ def vertices(g: GraphTraversalSource, label: str, ids: list[str]) -> GraphTraver
 def patient_facts(g: GraphTraversalSource, patient_ids: list[str], viewer_type: str,
                   viewer_id: str) -> GraphTraversal:
     """Per existing patient: membership in the viewer's payor, and every grant to the viewer
-    (active or not — the policy decides with the request's clock)."""
+    (active or not — the policy decides with the request's clock). The patient's own vertex
+    comes along, so the request need not fetch it again."""
     viewer_vid = model.vid(viewer_type, viewer_id)
     return (
         g.V(*[model.vid(model.PATIENT, i) for i in patient_ids]).has_label(model.PATIENT)
-        .project("id", "member", "grants")
-        .by(T.id)
+        .project("patient", "member", "grants")
+        .by(__.element_map())
         .by(__.out(model.MEMBER_OF).has_id(viewer_vid).count())
         .by(__.out(model.GRANTED).has("granteeId", viewer_id).has("granteeType", viewer_type)
             .element_map().fold())
