@@ -1,0 +1,1 @@
+"""Turning outside material (FHIR files, photos of paper reports) into model nodes."""
