@@ -1,7 +1,7 @@
 """Gremlin bytecode → embedded-engine script text with bound parameters.
 
 The script text never contains a value: every string, number or date becomes a parameter
-``p0``, ``p1``, … (a list becomes one parameter per item), so user input cannot change the
+``params.p0``, ``params.p1``, … (a list becomes one parameter per item), so user input cannot change the
 shape of a query, and traversals of the same shape render to the same text.
 """
 from __future__ import annotations
@@ -54,7 +54,9 @@ class _Renderer:
     def bind(self, value: Any) -> str:
         name = f"{self.prefix}{len(self.params)}"
         self.params[name] = value
-        return name
+        # Through the params map: a hashed lookup, where a bare variable is found by scanning
+        # every binding (quadratic in a large batch).
+        return f"params.{name}"
 
     def traversal(self, bytecode: Bytecode, root: str) -> str:
         return "".join(self.steps(bytecode, root))

@@ -35,8 +35,9 @@ def start_server(data_dir: Path, *extra: str, env: dict | None = None) -> tuple[
     raise AssertionError(f"the server printed no URL: {process.stdout.read()}")
 
 
-def post(url: str, query: str, token: str) -> dict:
-    request = urllib.request.Request(f"{url}/graphql", data=json.dumps({"query": query}).encode(),
+def post(url: str, query: str, token: str, variables: dict | None = None) -> dict:
+    body = {"query": query, "variables": variables or {}}
+    request = urllib.request.Request(f"{url}/graphql", data=json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
