@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import asyncio
 import logging
 import signal
@@ -18,7 +19,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _open_graph(settings: Settings):
     from graphdb.open import open_graph
 
-    return open_graph(settings.data_dir, settings.gremlin_url, settings.gremlin_read_url)
+    return open_graph(settings.data_dir, settings.gremlin_url, settings.gremlin_read_url,
+                      settings.remote_options())
 
 
 # -- serve ---------------------------------------------------------------------------------
@@ -95,9 +97,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
     try:
         from ingest.seed.command import seed_command
 
+        from ingest.seed import SEED_ANCHOR
+
+        anchor = SEED_ANCHOR if args.anchor is None else dt.datetime.combine(
+            args.anchor, dt.time(), tzinfo=dt.timezone.utc)
         return seed_command(graph, settings.payor_id, patients=args.patients,
                             records_per_patient=args.records_per_patient, providers=args.providers,
-                            seed=args.seed, out=sys.stderr)
+                            seed=args.seed, out=sys.stderr, anchor=anchor)
     finally:
         graph.close()
 
@@ -150,6 +156,9 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--records-per-patient", type=int, default=20)
     seed.add_argument("--providers", type=int, default=10)
     seed.add_argument("--seed", type=int, default=1)
+    seed.add_argument("--anchor", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                      help="the day the population's dates are relative to (default 2026-01-01, fixed so that "
+                           "the same arguments give the same graph); pass today's date for grants active now")
     seed.set_defaults(run=cmd_seed)
     return parser
 
