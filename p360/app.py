@@ -7,16 +7,18 @@ import logging
 from typing import Optional
 
 from aiohttp import web
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from authz.audit import AuditLog
 from authz.authenticate import Authenticator
-from authz.errors import ApiError, PayloadTooLarge, ServiceUnavailable, Unauthenticated
+from authz.errors import ApiError, BadUserInput, PayloadTooLarge, ServiceUnavailable, Unauthenticated
 from authz.tokens import DevelopmentIssuer, RemoteJwks, TokenVerifier
 from graphdb import writes
 from graphdb.bootstrap import ensure_payor_traversal
 from graphdb.client import GraphClient
 from graphdb.errors import GraphError, GraphUnavailable
 from graphdb.open import open_graph
+from p360 import graphiql
 from p360.config import Settings
 from p360.introspection import is_introspection_only
 from p360.view import IDENTITY_KEY, P360GraphQLView
@@ -51,7 +53,10 @@ async def _graphql(request: web.Request) -> web.StreamResponse:
     if request.method == "GET" and "text/html" in request.headers.get("Accept", ""):
         if not settings.development:
             raise web.HTTPNotFound()
-        return await view(request)
+        return await graphiql.page(request)
+    if request.content_type.startswith("multipart/") and request.content_length is None:
+        # Uploads are read whole; without a declared length there is no limit to hold them to.
+        return error_response(BadUserInput("a multipart upload needs a Content-Length", "file"), status=411)
     if request.content_length is not None and request.content_length > settings.upload_limit_bytes + BODY_OVERHEAD_BYTES:
         return error_response(PayloadTooLarge(
             f"the request is larger than the limit of {settings.upload_limit_bytes // (1024 * 1024)} MiB"))
@@ -123,7 +128,8 @@ def create_app(settings: Settings, graph: Optional[GraphClient] = None) -> web.A
     verifier = _verifier(settings, app)
 
     async def startup(app: web.Application) -> None:
-        client = graph or open_graph(settings.data_dir, settings.gremlin_url, settings.gremlin_read_url)
+        client = graph or open_graph(settings.data_dir, settings.gremlin_url, settings.gremlin_read_url,
+                                     settings.remote_options())
         app[GRAPH] = client
         try:
             await client.run(ensure_payor_traversal(client, settings.payor_id))
@@ -139,8 +145,9 @@ def create_app(settings: Settings, graph: Optional[GraphClient] = None) -> web.A
         app[AUTHENTICATOR] = Authenticator(verifier, viewer_lookup(client),
                                            development_issuer=not settings.external_issuer)
         app[VIEW] = P360GraphQLView(
-            build_schema(introspection=settings.development), services,
-            graphql_ide="graphiql" if settings.development else None,
+            build_schema(introspection=settings.development), services, app[AUTHENTICATOR],
+            graphql_ide=None,  # our own GraphiQL page, served offline (p360/graphiql.py)
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             allow_queries_via_get=False,
             multipart_uploads_enabled=True,
         )
@@ -156,6 +163,8 @@ def create_app(settings: Settings, graph: Optional[GraphClient] = None) -> web.A
     app.on_startup.append(startup)
     app.on_cleanup.append(cleanup)
     app.router.add_route("*", "/graphql", _graphql)
+    if settings.development:
+        app.router.add_get(graphiql.ASSET_ROUTE, graphiql.asset)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/metrics", _metrics)
     app.router.add_get("/.well-known/jwks.json", _jwks)

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from typing import Any, Optional
 
 from aiohttp import web
+from graphql import GraphQLError, OperationType
 from strawberry.aiohttp.views import GraphQLView
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
+from authz.authenticate import Authenticator
+from authz.errors import Unauthenticated
 from authz.identity import Identity
+from graphdb.errors import GraphError
 from model.timeutil import utcnow
+from p360.media_types import GRAPHQL_RESPONSE_JSON, JSON, is_request_error, response_media_type
+from p360.websocket import P360TransportWSHandler, SocketContext, operation_type
 from resolvers.context import RequestContext, Services, new_request_context
 
 log = logging.getLogger("p360.http")
@@ -20,18 +27,26 @@ log = logging.getLogger("p360.http")
 IDENTITY_KEY = web.RequestKey("p360.identity", Identity)
 CONTEXT_KEY = web.RequestKey("p360.context", RequestContext)
 RESPONSE_KEY = web.RequestKey("p360.response", web.StreamResponse)
+MEDIA_TYPE_KEY = web.ResponseKey("p360.media_type", str)
 
 # A caller who may only introspect (development mode, no token): resolves nothing.
 ANONYMOUS = Identity("anonymous", "Anonymous", None, "anonymous", "", 0)
 
 
 class P360GraphQLView(GraphQLView):
-    def __init__(self, schema: Any, services: Services, **options: Any):
+    graphql_transport_ws_handler_class = P360TransportWSHandler
+
+    def __init__(self, schema: Any, services: Services, authenticator: Optional[Authenticator] = None,
+                 **options: Any):
         super().__init__(schema, **options)
         self.services = services
+        self.authenticator = authenticator
 
     async def get_context(self, request: web.Request, response: web.StreamResponse) -> RequestContext:
         request_id = uuid.uuid4().hex
+        if isinstance(response, web.WebSocketResponse):
+            # Signed in by the connection_init payload (on_ws_connect), not by headers.
+            return SocketContext.anonymous(self.services, ANONYMOUS, request_id, request)
         if isinstance(response, web.Response):
             response.headers["X-Request-Id"] = request_id
         context = new_request_context(
@@ -39,6 +54,31 @@ class P360GraphQLView(GraphQLView):
         request[CONTEXT_KEY] = context
         request[RESPONSE_KEY] = response
         return context
+
+    async def execute_single(self, request: web.Request, request_adapter: Any, sub_response: Any,
+                             context: Any, root_value: Any, request_data: Any) -> ExecutionResult:
+        # Parsed again only when it may be one: a subscription needs the keyword.
+        query = request_data.query
+        if isinstance(query, str) and "subscription" in query and \
+                operation_type(query, request_data.operation_name) is OperationType.SUBSCRIPTION:
+            return ExecutionResult(data=None, errors=[GraphQLError(
+                "subscriptions run over the WebSocket at /graphql (graphql-transport-ws), not over HTTP",
+                extensions={"code": "BAD_USER_INPUT"})])
+        return await super().execute_single(request, request_adapter, sub_response, context, root_value,
+                                            request_data)
+
+    async def on_ws_connect(self, context: RequestContext) -> Any:
+        if not isinstance(context, SocketContext) or self.authenticator is None:
+            raise ConnectionRejectionError()
+        try:
+            identity = await self.authenticator.identify(context.authorization())
+        except Unauthenticated:
+            raise ConnectionRejectionError() from None
+        except GraphError:
+            log.warning("a subscription socket was refused: the graph is unavailable")
+            raise ConnectionRejectionError() from None
+        context.sign_in(identity)
+        return await super().on_ws_connect(context)
 
     async def process_result(self, request: web.Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         context = request.get(CONTEXT_KEY)
@@ -54,9 +94,25 @@ class P360GraphQLView(GraphQLView):
                 }]}
         response = process_result(result)
         errors = response.get("errors") or []
-        if response.get("data") is None and errors and all(
-                (e.get("extensions") or {}).get("code") == "SERVICE_UNAVAILABLE" for e in errors):
+        if any((e.get("extensions") or {}).get("code") == "PAYLOAD_TOO_LARGE" for e in errors):
             sub_response = request.get(RESPONSE_KEY)
             if isinstance(sub_response, web.Response):
+                sub_response.set_status(413)
+        sub_response = request.get(RESPONSE_KEY)
+        media_type = response_media_type(request.headers.get("Accept"))
+        if isinstance(sub_response, web.Response):
+            sub_response[MEDIA_TYPE_KEY] = media_type
+        if response.get("data") is None and errors and all(
+                (e.get("extensions") or {}).get("code") == "SERVICE_UNAVAILABLE" for e in errors):
+            if isinstance(sub_response, web.Response):
                 sub_response.set_status(503)
+        elif media_type == GRAPHQL_RESPONSE_JSON and is_request_error(response):
+            if isinstance(sub_response, web.Response):
+                sub_response.set_status(400)
+            response = {k: v for k, v in response.items() if k != "data"}  # type: ignore[assignment]
+        return response
+
+    def create_response(self, response_data: Any, sub_response: web.Response) -> web.Response:
+        response = super().create_response(response_data, sub_response)
+        response.content_type = sub_response.get(MEDIA_TYPE_KEY, JSON)
         return response

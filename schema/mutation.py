@@ -5,9 +5,11 @@ import dataclasses
 from typing import Annotated
 
 import strawberry
+from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 import resolvers.mutation
+import resolvers.upload
 from resolvers.context import invoke
 from schema.directives import guarded
 from schema.grant import Grant
@@ -41,6 +43,14 @@ class Mutation:
              groups=["patients"])
     async def confirm_record(self, info: Info, id: Annotated[strawberry.ID, _arg("The record's id.")]) -> Record:
         return await invoke(resolvers.mutation.confirm_record, info, id=id)
+
+    @guarded(description="A photo or scan of a paper lab report (PNG or JPEG, at most 10 MiB): its lab "
+                         "lines become LAB records with status `unverified`, shown to the patient but used "
+                         "for no tip or insight until confirmed, plus a DOCUMENT record with the full text. "
+                         "The patient only.", groups=["patients"])
+    async def upload_record_image(self, info: Info,
+                                  file: Annotated[Upload, _arg("The image, as a GraphQL multipart upload.")]) -> list[Record]:
+        return await invoke(resolvers.upload.upload_record_image, info, file=file)
 
     @guarded(description="Link an identity provider's (issuer, subject) to a Patient, Provider or Payor. Admins.",
              groups=["admins"])

@@ -1,0 +1,36 @@
+"""Photos and scans of paper lab reports → unverified LAB records and the report's text."""
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from authz.errors import BadUserInput, PayloadTooLarge, ServiceUnavailable
+from graphdb import writes
+from ingest.labreport import OcrUnavailable, UnreadableImage, lab_records, read_lab_report
+from model.nodes import RecordNode
+from resolvers.context import ResolverContext
+
+
+def _bytes_of(upload: Any, limit: int) -> bytes:
+    data = upload.read(limit + 1) if hasattr(upload, "read") else bytes(upload)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"the file is larger than the limit of {limit // (1024 * 1024)} MiB")
+    return data
+
+
+async def upload_record_image(ctx: ResolverContext) -> list[RecordNode]:
+    request = ctx.request
+    data = _bytes_of(ctx.arguments["file"], request.services.upload_limit_bytes)
+    try:
+        # Tesseract is a subprocess: keep it off the event loop.
+        report = await asyncio.to_thread(read_lab_report, data)
+    except UnreadableImage as err:
+        raise BadUserInput(str(err), "file") from None
+    except OcrUnavailable:
+        raise ServiceUnavailable("reading images is not available on this server right now") from None
+    records = lab_records(report, ctx.identity.viewer_id, f"upload-{uuid.uuid4()}", request.now)
+    graph = request.graph
+    # The lab records first: the report's document links to them. All land, or none.
+    await graph.run_atomic([writes.upsert_record(graph.g, r) for r in records])
+    return records
