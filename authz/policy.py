@@ -17,6 +17,7 @@ from model.categories import ALL_CATEGORIES, RecordCategory
 from model.nodes import GrantNode
 
 EPISODE = RecordCategory.EPISODE
+PAYOR = "Payor"
 
 
 class Need(enum.Enum):
@@ -150,6 +151,22 @@ class ConsentPolicy:
             categories=frozenset(categories),
         )
 
+    # -- the payor program ---------------------------------------------------------------
+    def payor_program_categories(self, grants: Iterable[GrantNode], payor_id: str) -> frozenset[RecordCategory]:
+        """What a patient's active grants to the payor put in its program (population insights
+        and wellness tips), now; empty when the patient has not opted in. Grants add up."""
+        active = [g for g in grants
+                  if g.grantee_type == PAYOR and g.grantee_id == payor_id and g.active_at(self.now)]
+        return frozenset().union(*(g.categories for g in active))
+
+    def program_cohort_criteria(self, payor_id: str,
+                                categories: Iterable[RecordCategory] = ()) -> ActiveGrantCriteria:
+        """The payor program's cohort, whoever asks: a wellness tip's population context is
+        drawn from the same members the payor's insights count."""
+        return ActiveGrantCriteria(payor_id, PAYOR, int(self.now.timestamp() * 1000), frozenset(categories))
+
     def audited_denial(self, access: PatientAccess) -> bool:
-        """A denied attempt on an existing patient by anyone but the patient is logged."""
-        return access.exists and not access.owner
+        """A denied attempt on an existing patient by a provider, the payor or an admin is
+        logged. Another patient's attempt is not: the entry would show one patient another
+        patient's identity, and the attempt disclosed nothing."""
+        return access.exists and not access.owner and not self.identity.is_patient

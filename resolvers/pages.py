@@ -13,6 +13,9 @@ Node = TypeVar("Node")
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 _CURSOR_PREFIX = "p360:offset:"
+# Far past any list this API pages, and low enough that offset + page size stays inside the
+# graph's 64-bit integers: a larger offset is no cursor the API issued.
+_MAX_OFFSET = 2**53
 
 
 def encode_cursor(offset: int) -> str:
@@ -28,7 +31,7 @@ def decode_cursor(cursor: Optional[str], argument: str = "after") -> int:
         if not text.startswith(_CURSOR_PREFIX):
             raise ValueError
         offset = int(text[len(_CURSOR_PREFIX):])
-        if offset < 0:
+        if not 0 <= offset <= _MAX_OFFSET:
             raise ValueError
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise BadUserInput(f"{argument} is not a cursor this API issued", argument) from None
