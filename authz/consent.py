@@ -71,20 +71,40 @@ class ConsentExtension(FieldExtension):
                 await pending
         return result
 
+    def _note_listed(self, context: ConsentContext, patient_id: str, result: Any) -> Any:
+        """A page of records discloses its records (ids, categories, the total) whatever fields
+        the query then selects: each one is logged as disclosed."""
+        if inspect.isawaitable(result):
+            async def noted() -> Any:
+                return self._note_listed(context, patient_id, await result)
+            return noted()
+        access = context.scope.peek(patient_id)
+        for node in getattr(result, "nodes", ()):
+            category = _category_of(node)
+            if access is None or category is None:
+                continue
+            decision = context.policy.decide(access, Need.RECORDS, category)
+            if decision.audited:
+                context.audit.allowed(patient_id, decision.grant_ids, category, node.id)
+        return result
+
     # -- Strawberry entry points ---------------------------------------------------------
     def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
         context: ConsentContext = info.context
         patient_id = getattr(source, "patient_id", None) if source is not None else None
         if patient_id is None:
             return self._check_result(context, next_(source, info, **kwargs))
+        lists_records = self.need is Need.RECORDS and self.category is None and _category_of(source) is None
         pending = self._check_now_or_later(context, patient_id, source)
         if pending is None:
-            return next_(source, info, **kwargs)
+            result = next_(source, info, **kwargs)
+            return self._note_listed(context, patient_id, result) if lists_records else result
 
         async def then_resolve() -> Any:
             await pending
             result = next_(source, info, **kwargs)
-            return await result if inspect.isawaitable(result) else result
+            result = await result if inspect.isawaitable(result) else result
+            return self._note_listed(context, patient_id, result) if lists_records else result
 
         return then_resolve()
 

@@ -14,6 +14,9 @@ hop and no ``by()`` meets a missing property.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+
 PATIENT = "Patient"
 PROVIDER = "Provider"
 PAYOR = "Payor"
@@ -52,6 +55,13 @@ def vid(label: str, entity_id: str) -> str:
 
 def entity_id(vertex_id: str) -> str:
     return vertex_id.split("/", 1)[1]
+
+
+def identity_link_vid(issuer: str, subject: str) -> str:
+    """One vertex per (issuer, subject), named by a digest of the pair: no two pairs can
+    collide, whatever characters an issuer or subject contains."""
+    digest = hashlib.sha256(json.dumps([issuer, subject]).encode()).hexdigest()
+    return vid(IDENTITY_LINK, digest)
 
 
 def scope_key(patient_id: str, category: str) -> str:

@@ -113,7 +113,7 @@ def add_access_events(g: GraphTraversalSource, events: list[AccessEventNode]) ->
 
 def upsert_identity_link(g: GraphTraversalSource, issuer: str, subject: str,
                          entity_label: str, entity_id: str) -> GraphTraversal:
-    link_vid = model.vid(model.IDENTITY_LINK, f"{issuer}|{subject}")
+    link_vid = model.identity_link_vid(issuer, subject)
     t = _upsert_vertex(g, model.IDENTITY_LINK, link_vid, {
         "issuer": issuer, "subject": subject, "entityLabel": entity_label, "entityId": entity_id,
     })

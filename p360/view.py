@@ -21,6 +21,7 @@ from model.timeutil import utcnow
 from p360.media_types import GRAPHQL_RESPONSE_JSON, JSON, is_request_error, response_media_type
 from p360.websocket import P360TransportWSHandler, SocketContext, operation_type
 from resolvers.context import RequestContext, Services, new_request_context
+from schema.errors import request_error_code
 
 log = logging.getLogger("p360.http")
 
@@ -94,6 +95,11 @@ class P360GraphQLView(GraphQLView):
                 }]}
         response = process_result(result)
         errors = response.get("errors") or []
+        for error in errors:
+            # Errors raised before execution starts (a syntax error) bypass the schema's shaping.
+            extensions = error.setdefault("extensions", {}) if isinstance(error, dict) else {}
+            if isinstance(error, dict) and "code" not in extensions:
+                extensions["code"] = request_error_code(error.get("message", ""))
         if any((e.get("extensions") or {}).get("code") == "PAYLOAD_TOO_LARGE" for e in errors):
             sub_response = request.get(RESPONSE_KEY)
             if isinstance(sub_response, web.Response):

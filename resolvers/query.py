@@ -25,7 +25,11 @@ async def me(ctx: ResolverContext) -> Union[PatientNode, ProviderNode, PayorNode
 
 async def patient(ctx: ResolverContext) -> Optional[PatientNode]:
     patient_id = ctx.arguments["id"]
-    await ctx.request.scope.of(patient_id)  # batched with every other patient of the request
+    # Batched with every other patient of the request; it brings the patient's vertex along,
+    # so an existing and a missing id cost the same round trips.
+    access = await ctx.request.scope.of(patient_id)
+    if not access.exists:
+        return None
     return await ctx.loaders.patients.load(patient_id)
 
 

@@ -105,7 +105,7 @@ def viewer_candidates(g: GraphTraversalSource, issuer: str, subject: str, entity
                       entity_id: str) -> GraphTraversal:
     """The identity link of (issuer, subject) with the node it names, and the node the token
     names directly — both in one round trip."""
-    link_vid = model.vid(model.IDENTITY_LINK, f"{issuer}|{subject}")
+    link_vid = model.identity_link_vid(issuer, subject)
     name = __.coalesce(__.values("name"), __.constant(""))
     return g.V(link_vid, model.vid(entity_type, entity_id)).choose(
         __.has_label(model.IDENTITY_LINK),

@@ -14,6 +14,18 @@ from graphdb.errors import GraphUnavailable
 
 log = logging.getLogger("p360.errors")
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
+_VARIABLE = re.compile(r"Variable '\$(\w+)'")
+_MAX_MESSAGE = 300
+# A scalar's parser appends its exception text after the value it refused.
+_PARSER_DETAIL = re.compile(r'(cannot represent [^:]+: ".*?")\.\s.*$')
+
+
+def request_error_code(message: str) -> str:
+    if message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    if message.startswith("Variable '$"):
+        return "BAD_USER_INPUT"
+    return "GRAPHQL_VALIDATION_FAILED"
 
 
 class ErrorShaping(SchemaExtension):
@@ -31,10 +43,18 @@ class ErrorShaping(SchemaExtension):
             original = ServiceUnavailable("the graph is unavailable; try again shortly")
         if isinstance(original, ApiError):
             message, extensions = original.message, dict(original.extensions)
-        elif original is None:
-            message = error.message if self.suggestions else _SUGGESTION.sub("", error.message)
-            code = "BAD_USER_INPUT" if message.startswith("Variable '$") else "GRAPHQL_VALIDATION_FAILED"
-            extensions = {"code": code}
+        elif error.path is None:
+            # The request itself is at fault (syntax, validation, variable values): say what,
+            # without the text of whatever exception a scalar parser raised.
+            message = error.message if original is None else error.message.split("; ", 1)[0]
+            message = _PARSER_DETAIL.sub(r"\1.", message)
+            if not self.suggestions:
+                message = _SUGGESTION.sub("", message)
+            message = message if len(message) <= _MAX_MESSAGE else message[:_MAX_MESSAGE - 1] + "…"
+            extensions = {"code": request_error_code(message)}
+            variable = _VARIABLE.match(message)
+            if variable:
+                extensions["argument"] = variable.group(1)
         else:
             request_id = self._request_id()
             log.error("request %s failed at %s", request_id, error.path, exc_info=original)

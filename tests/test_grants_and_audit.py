@@ -189,3 +189,19 @@ async def test_concurrent_viewers_never_see_each_others_loader_results(api: Api,
         patients = response.data["myPatients"]
         assert [p["id"] for p in patients] == [f"p{i}"]
         assert {e["node"]["value"] for e in patients[0]["records"]["edges"]} == {f"value-{i}-{j}" for j in range(3)}
+
+
+async def test_a_page_of_records_is_logged_even_when_only_ids_are_selected(api: Api, chart: Population):
+    grant = chart.grant("p1", "doc", [C.LAB, C.VITAL_SIGN])
+    ids_only = "query IdsOnly($id: ID!) { patient(id: $id) { records { totalCount edges { cursor node { id category } } } } }"
+    assert (await api.as_provider("doc", ids_only, {"id": "p1"})).errors == []
+    log = (await api.as_patient("p1", LOG, {"id": "p1"})).data["patient"]["accessLog"]
+    assert log == [{"viewerId": "doc", "viewerType": "Provider", "viewerName": "Dr. Doc", "operation": "IdsOnly",
+                    "outcome": "ALLOWED", "categories": ["LAB", "VITAL_SIGN"], "recordCount": 2, "grantIds": [grant.id]}]
+
+
+async def test_operation_names_are_kept_short_in_the_log(api: Api, chart: Population):
+    name = "Reviewed" + "A" * 5000
+    await api.as_provider("doc", f"query {name} {{ patient(id: \"p1\") {{ name }} }}")
+    log = (await api.as_patient("p1", LOG, {"id": "p1"})).data["patient"]["accessLog"]
+    assert len(log[0]["operation"]) == 100 and log[0]["operation"].startswith("ReviewedAAA")

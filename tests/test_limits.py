@@ -31,3 +31,19 @@ async def test_unknown_fields_name_the_field(api: Api, population: Population):
     response = await api.as_patient("p1", "{ me { ... on Patient { nmae } } }")
     assert response.codes() == ["GRAPHQL_VALIDATION_FAILED"]
     assert "Cannot query field 'nmae' on type 'Patient'" in response.errors[0]["message"]
+
+
+async def test_bad_variables_are_bad_input_naming_the_variable(api: Api, population: Population):
+    population.patient("p1")
+    query = "query($id: ID!, $first: Int, $c: RecordCategory) { patient(id: $id) { records(first: $first, category: $c) { totalCount } } }"
+    for variables, name in (({"id": "p1", "first": 2147483648}, "first"), ({"id": "p1", "first": "abc"}, "first"),
+                            ({"id": "p1", "c": "FOO"}, "c"), ({}, "id")):
+        response = await api.as_patient("p1", query, variables)
+        assert response.codes() == ["BAD_USER_INPUT"], response.body
+        assert response.errors[0]["extensions"]["argument"] == name
+    grant = 'mutation { grantAccess(input: { granteeId: "x", expiresAt: "garbage" }) { id } }'
+    response = await api.as_patient("p1", grant)
+    assert response.codes() == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "int()" not in response.errors[0]["message"]
+    broken = await api.as_patient("p1", "{ me { ")
+    assert broken.codes() == ["GRAPHQL_PARSE_FAILED"]

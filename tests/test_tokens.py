@@ -146,3 +146,12 @@ def test_production_mode_refuses_the_development_issuer(tmp_path):
 
 def test_development_key_is_private_to_its_owner(api: Api):
     assert api.issuer.path.stat().st_mode & 0o777 == 0o600
+
+
+async def test_identity_links_of_different_pairs_never_collide(api: Api, population: Population):
+    population.patient("p1")
+    link = "mutation($i: String!, $s: String!) { linkIdentity(issuer: $i, subject: $s, entityId: \"p1\") }"
+    assert (await api.as_admin(link, {"i": f"{DEV_ISSUER}|partner", "s": "u42"})).data == {"linkIdentity": True}
+    # (issuer "…|partner", subject "u42") must not also be (issuer "…", subject "partner|u42").
+    response = await api.post(ME, token=api.token("partner|u42", "patients"))
+    assert response.status == 401 and "no Patient" in response.errors[0]["message"]
