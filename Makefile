@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# GraphiQL's assets (served offline) and the graphql-http audit suite, from npm (clients/).
+CLIENT_ASSETS := p360/static/vendor/manifest.json
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -9,13 +11,16 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: install demo test bench
-install: $(BIN)/.installed
+$(CLIENT_ASSETS): clients/package.json clients/package-lock.json
+	npm ci --prefix clients --no-audit --no-fund
 
-demo: $(BIN)/.installed
+.PHONY: install demo test bench
+install: $(BIN)/.installed $(CLIENT_ASSETS)
+
+demo: $(BIN)/.installed $(CLIENT_ASSETS)
 	$(BIN)/p360 serve --demo
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed $(CLIENT_ASSETS)
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/.installed

@@ -12,6 +12,7 @@ from schema.limits import MAX_TOKENS, QueryLimits
 from schema.mutation import Mutation
 from schema.operation import OperationNaming
 from schema.query import Query
+from schema.subscription import Subscription
 
 
 
@@ -38,6 +39,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     return _Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         schema_directives=[Auth, Consent],
     )
