@@ -8,12 +8,14 @@ import strawberry
 from strawberry.types import Info
 
 import resolvers.patient
+import resolvers.wellness
 from authz.policy import Need
 from model.nodes import AccessEventNode, PatientNode
 from resolvers.context import invoke
 from schema.directives import guarded
 from schema.enums import AccessOutcome, RecordCategory
 from schema.grant import Grant
+from schema.insights import WellnessTip
 from schema.pagination import Connection
 from schema.record import Record
 
@@ -76,6 +78,13 @@ class Patient:
         first: Annotated[Optional[int], strawberry.argument(description="How many events (default 50, at most 100).")] = None,
     ) -> Optional[list[AccessEvent]]:
         return await invoke(resolvers.patient.access_log, info, self, first=first)
+
+    @guarded(description="Wellness tips from the patient's own records (not `unverified`), while the patient has an "
+                         "active grant to the payor (the program is opt-in); a rule runs only when those grants cover "
+                         "every category it reads. Empty outside the program. The patient only: never the payor.",
+             consent=Need.OWNER)
+    async def wellness_tips(self, info: Info) -> Optional[list[WellnessTip]]:
+        return await invoke(resolvers.wellness.wellness_tips, info, self)  # type: ignore[return-value]
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:

@@ -6,11 +6,13 @@ from typing import Annotated, Optional, Union
 import strawberry
 from strawberry.types import Info
 
+import resolvers.insights
 import resolvers.query
 from authz.policy import Need
 from resolvers.context import invoke
 from schema.actors import Admin, Payor, Provider
 from schema.directives import guarded
+from schema.insights import PopulationInsights
 from schema.pagination import Connection
 from schema.patient import Patient
 
@@ -51,3 +53,8 @@ class Query:
         after: Annotated[Optional[str], strawberry.argument(description="Cursor to continue after.")] = None,
     ) -> Connection[Provider]:
         return await invoke(resolvers.query.providers, info, search=search, first=first, after=after)
+
+    @guarded(description="Population insights over the members who authorized the signed-in payor (payors only): "
+                         "counts, never records or tips, computed at the moment of the request.", groups=["payors"])
+    async def population_insights(self, info: Info) -> PopulationInsights:
+        return await invoke(resolvers.insights.population_insights, info)  # type: ignore[return-value]
