@@ -62,6 +62,10 @@ class Loaders:
             load_fn=self._by_id(model.PATIENT, codec.patient_from_map))
         self.providers: DataLoader[str, Optional[ProviderNode]] = DataLoader(
             load_fn=self._by_id(model.PROVIDER, codec.provider_from_map, replica=True))
+        # Record authors have a loader of their own: sharing one with grantees would make
+        # the number of round trips depend on which of two traversals returns first.
+        self.record_authors: DataLoader[str, Optional[ProviderNode]] = DataLoader(
+            load_fn=self._by_id(model.PROVIDER, codec.provider_from_map, replica=True))
         self.payors: DataLoader[str, Optional[PayorNode]] = DataLoader(
             load_fn=self._by_id(model.PAYOR, codec.payor_from_map))
         self.records: DataLoader[str, Optional[RecordNode]] = DataLoader(

@@ -11,4 +11,4 @@ async def author(ctx: ResolverContext) -> Optional[ProviderNode]:
     author_id = ctx.source.author_id
     if not author_id:
         return None
-    return await ctx.loaders.providers.load(author_id)
+    return await ctx.loaders.record_authors.load(author_id)
