@@ -72,7 +72,8 @@ class AuditTrail:
         return events
 
 
-WriteEvents = Callable[[list[AccessEventNode]], Awaitable[None]]
+# Receives the events of each request in the group commit, one list per request.
+WriteEvents = Callable[[list[list[AccessEventNode]]], Awaitable[None]]
 
 
 class AuditLog:
@@ -116,7 +117,7 @@ class AuditLog:
                     batch.append(item)
                     size += len(item[0])
                 try:
-                    await self._write([e for events, _ in batch for e in events])
+                    await self._write([events for events, _ in batch])
                 except Exception as err:  # every waiting request learns its events were lost
                     for _, future in batch:
                         if not future.done():

@@ -38,7 +38,10 @@ class ConsentExtension(FieldExtension):
     # -- the check -----------------------------------------------------------------------
     def _check(self, context: ConsentContext, access: PatientAccess, source: Any) -> None:
         category = self.category or (_category_of(source) if self.need is Need.RECORDS else None)
-        decision = context.policy.decide(access, self.need, category)
+        key = (access.patient_id, self.need, category)
+        decision = context.scope.decisions.get(key)
+        if decision is None:
+            decision = context.scope.decisions[key] = context.policy.decide(access, self.need, category)
         if not decision.allowed:
             if context.policy.audited_denial(access):
                 context.audit.denied(access.patient_id)

@@ -19,6 +19,9 @@ class AccessScope:
     def __init__(self, policy: ConsentPolicy, load_facts: FactsLoader):
         self.policy = policy
         self._resolved: dict[str, PatientAccess] = {}
+        # (patient, need, category) → Decision: a page of records asks the same question for
+        # every field of every record; the clock and the facts are fixed for the request.
+        self.decisions: dict[tuple[object, ...], object] = {}
 
         async def batch(patient_ids: list[str]) -> list[PatientAccess]:
             facts = await load_facts(patient_ids)

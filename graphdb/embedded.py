@@ -18,6 +18,7 @@ from graphdb.results import to_gremlin
 
 STORE_DIRNAME = "graph"
 PID_FILENAME = "graph.pid"
+CHECKPOINT_AFTER_COMMITS = 2000
 
 
 def _pid_alive(pid: int) -> bool:
@@ -95,6 +96,7 @@ class EmbeddedConnection(RemoteConnection):
         self._graph = self._store.graph
         self._graph.set_limits(max_operations=0, max_array_size=0, max_map_size=0)
         self._closed = False
+        self._writes = 0
         self._lock = threading.Lock()
         self._ensure_indexes()
 
@@ -117,6 +119,7 @@ class EmbeddedConnection(RemoteConnection):
     # -- what the GraphClient uses ----------------------------------------------------
     def execute(self, bytecode: Bytecode) -> list[Any]:
         rendered = render(bytecode)
+        self._writes += rendered.mutates
         result = self._run(f"{rendered.statements} {rendered.variable}.to_list()", rendered.params, atomic=False)
         return to_gremlin(result, rendered.wants_tokens)
 
@@ -125,6 +128,7 @@ class EmbeddedConnection(RemoteConnection):
         statements, params, tokens = [], {}, []
         for index, bytecode in enumerate(bytecodes):
             rendered = render(bytecode, prefix=f"t{index}p", variable=f"t{index}")
+            self._writes += rendered.mutates
             statements.append(f"{rendered.statements} let r{index} = {rendered.variable}.to_list();")
             params.update(rendered.params)
             tokens.append(rendered.wants_tokens)
@@ -149,8 +153,16 @@ class EmbeddedConnection(RemoteConnection):
                 return
             self._closed = True
             try:
+                self._checkpoint_if_long()
                 self._store.close()
             finally:
                 self._lease.release()
+
+    def _checkpoint_if_long(self) -> None:
+        """Opening a store replays every commit since its last snapshot: after many writes,
+        leave a snapshot so that the next open is quick."""
+        replayed = self._store.open_report().get("commits_replayed") or 0
+        if replayed + self._writes >= CHECKPOINT_AFTER_COMMITS:
+            self._store.checkpoint()
 
 

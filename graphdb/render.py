@@ -25,6 +25,7 @@ _SCALARS = (str, bool, int, float, dt.datetime, dt.date, uuid.UUID)
 # arity, and a batch of ids can be long).
 _LIST_ARGUMENT_STEPS = frozenset({"V", "E", "hasId"})
 _MAX_ARGUMENTS = 10
+_WRITE_STEPS = frozenset({"addV", "addE", "property", "drop"})
 
 
 class UnsupportedTraversal(ValueError):
@@ -35,12 +36,14 @@ class Rendered:
     """``statements`` build the traversal into the variable ``variable``; run it with
     ``f"{statements} {variable}.to_list()"``."""
 
-    __slots__ = ("statements", "variable", "params", "wants_tokens")
+    __slots__ = ("statements", "variable", "params", "wants_tokens", "mutates")
 
-    def __init__(self, statements: str, variable: str, params: dict[str, Any], wants_tokens: bool):
+    def __init__(self, statements: str, variable: str, params: dict[str, Any], wants_tokens: bool,
+                 mutates: bool = False):
         self.statements = statements
         self.variable = variable
         self.params = params
+        self.mutates = mutates
         # elementMap()/valueMap(true) results carry T.id/T.label keys in gremlinpython.
         self.wants_tokens = wants_tokens
 
@@ -50,6 +53,7 @@ class _Renderer:
         self.params: dict[str, Any] = {}
         self.prefix = prefix
         self.wants_tokens = False
+        self.mutates = False
 
     def bind(self, value: Any) -> str:
         name = f"{self.prefix}{len(self.params)}"
@@ -81,6 +85,8 @@ class _Renderer:
                 raise UnsupportedTraversal(f"step {name!r} is not supported")
             if name == "elementMap" or (name == "valueMap" and args and args[0] is True):
                 self.wants_tokens = True
+            if name in _WRITE_STEPS:
+                self.mutates = True
             if name in _LIST_ARGUMENT_STEPS and len(args) > 1:
                 parts.append(f".{name}({self.value(name, list(args))})")
                 continue
@@ -137,4 +143,4 @@ def render(bytecode: Bytecode, prefix: str = "p", variable: str = "t") -> Render
     chunks = [parts[i:i + _STEPS_PER_STATEMENT] for i in range(0, len(parts), _STEPS_PER_STATEMENT)]
     statements = [f"let {variable} = {''.join(chunks[0])};"]
     statements += [f"{variable} = {variable}{''.join(chunk)};" for chunk in chunks[1:]]
-    return Rendered(" ".join(statements), variable, renderer.params, renderer.wants_tokens)
+    return Rendered(" ".join(statements), variable, renderer.params, renderer.wants_tokens, renderer.mutates)

@@ -136,8 +136,14 @@ def create_app(settings: Settings, graph: Optional[GraphClient] = None) -> web.A
         except GraphError:
             log.warning("the graph is not reachable yet; the payor node will be made on a later start")
 
-        async def write_events(events):
-            await client.run(writes.add_access_events(client.g, events))
+        async def write_events(batches):
+            # One request's events are one traversal; a group commit of several requests is
+            # their traversals, landing together in one atomic write.
+            traversals = [writes.add_access_events(client.g, events) for events in batches]
+            if len(traversals) == 1:
+                await client.run(traversals[0])
+            else:
+                await client.run_atomic(traversals)
 
         services = Services(graph=client, audit_log=AuditLog(write_events), payor_id=settings.payor_id,
                             development=settings.development, upload_limit_bytes=settings.upload_limit_bytes)
