@@ -1,5 +1,7 @@
-"""Test support: a real server on 127.0.0.1 over a real embedded store, real signed tokens,
-and a small population written through the application's own write traversals."""
+"""Test support: a real server on 127.0.0.1 over a real embedded store (or, with the backend
+"remote", over a real Gremlin-protocol endpoint in front of one, reached through
+gremlinpython's DriverRemoteConnection), real signed tokens, and a small population written
+through the application's own write traversals."""
 from __future__ import annotations
 
 import dataclasses
@@ -20,6 +22,11 @@ from model.nodes import GrantNode, PatientNode, ProviderNode, RecordComponentDat
 from model.timeutil import utcnow
 from p360.app import GRAPH, create_app
 from p360.config import Settings
+from tests.gremlin_endpoint import GremlinEndpoint
+
+# The graphs the API suite runs over: the embedded store in the data dir, and a remote
+# Gremlin endpoint (tests/gremlin_endpoint.py) as Neptune or JanusGraph would be.
+BACKENDS = ("embedded", "remote")
 
 SHARED_FHIR = Path(__file__).resolve().parents[2] / "shared" / "fhir" / "synthea-10-patients"
 
@@ -57,6 +64,8 @@ class Api:
         self.issuer = issuer
         self.settings = settings
         self.session: Optional[aiohttp.ClientSession] = None
+        # The endpoint this API started for itself (backend "remote"), stopped with it.
+        self.endpoint: Optional[GremlinEndpoint] = None
 
     def token(self, sub: str, group: str, ttl: int = 3600, **claims: Any) -> str:
         return self.issuer.mint(sub, group, ttl, claims or None)
@@ -93,16 +102,30 @@ class Api:
         return self.graph.traversals.value
 
 
-async def start_api(data_dir: Path, **overrides: Any) -> tuple[Api, web.AppRunner]:
-    settings = Settings(data_dir=data_dir, **overrides).check()
-    app = create_app(settings)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
+async def start_api(data_dir: Path, backend: str = "embedded", **overrides: Any) -> tuple[Api, web.AppRunner]:
+    """A server over the embedded store in ``data_dir``; with ``backend="remote"`` (and no
+    ``gremlin_url`` given) over a Gremlin endpoint of its own, whose store is beside
+    ``data_dir`` (``data_dir`` then only holds the development keys)."""
+    assert backend in BACKENDS, backend
+    endpoint = None
+    if backend == "remote" and not overrides.get("gremlin_url"):
+        endpoint = GremlinEndpoint(data_dir.parent / f"{data_dir.name}-gremlin").start()
+        overrides["gremlin_url"] = endpoint.url
+    try:
+        settings = Settings(data_dir=data_dir, **overrides).check()
+        app = create_app(settings)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+    except BaseException:
+        if endpoint is not None:
+            endpoint.close()
+        raise
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     api = Api(f"http://127.0.0.1:{port}", app, DevelopmentIssuer(data_dir), settings)
     api.session = aiohttp.ClientSession()
+    api.endpoint = endpoint
     return api, runner
 
 
@@ -110,6 +133,8 @@ async def stop_api(api: Api, runner: web.AppRunner) -> None:
     if api.session is not None:
         await api.session.close()
     await runner.cleanup()
+    if api.endpoint is not None:
+        api.endpoint.close()
 
 
 _ids = itertools.count(1)
