@@ -4,7 +4,7 @@ Every step, predicate and token here is part of TinkerPop 3.7 and runs on Amazon
 JanusGraph (on Cassandra or ScyllaDB) and the embedded engine. The embedded renderer and the
 remote connection refuse any other step; the test suite walks every traversal the application
 submits through ``violations`` (which also holds the rules below that keep a traversal
-portable), and docs/remote-graph.md lists exactly these names (a test checks).
+portable), and the README lists exactly these names (a test checks).
 """
 from __future__ import annotations
 

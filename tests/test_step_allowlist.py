@@ -154,7 +154,7 @@ def supported_gremlin_block() -> str:
 
 def test_the_docs_list_exactly_the_allowlist():
     found = [path for path in DOCS if path.exists() and BEGIN in path.read_text()]
-    assert found, f"no doc has the supported-Gremlin list; put this in docs/remote-graph.md:\n{supported_gremlin_block()}"
+    assert found, f"no doc has the supported-Gremlin list; put this in README.md:\n{supported_gremlin_block()}"
     for path in found:
         text = path.read_text()
         block = text[text.index(BEGIN):text.index(END) + len(END)]
