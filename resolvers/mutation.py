@@ -77,11 +77,17 @@ async def grant_access(ctx: ResolverContext) -> GrantNode:
     return grant
 
 
-async def revoke_grant(ctx: ResolverContext) -> GrantNode:
-    grant = await ctx.loaders.grants.load(ctx.arguments["id"])
-    if grant is None:
+async def _load_owned(ctx: ResolverContext, loader: Any, node_id: str) -> Any:
+    """A node of the viewer's own record; a missing one answers like one of another's."""
+    node = await loader.load(node_id)
+    if node is None:
         raise Forbidden()
-    await _require_owner(ctx, grant.patient_id)
+    await _require_owner(ctx, node.patient_id)
+    return node
+
+
+async def revoke_grant(ctx: ResolverContext) -> GrantNode:
+    grant = await _load_owned(ctx, ctx.loaders.grants, ctx.arguments["id"])
     if grant.revoked_at is not None:
         return grant  # idempotent: the first revocation stands
     revoked = dataclasses.replace(grant, revoked_at=ctx.request.now)
@@ -154,10 +160,7 @@ async def add_record(ctx: ResolverContext) -> RecordNode:
 
 
 async def confirm_record(ctx: ResolverContext) -> RecordNode:
-    record = await ctx.loaders.records.load(ctx.arguments["id"])
-    if record is None:
-        raise Forbidden()
-    await _require_owner(ctx, record.patient_id)
+    record = await _load_owned(ctx, ctx.loaders.records, ctx.arguments["id"])
     if record.status != "unverified":
         return record
     graph = ctx.request.graph

@@ -32,6 +32,16 @@ class JwksServer:
         self.fetches += 1
         return web.json_response({"keys": [public_jwk(k.public_key()) for k in self.keys]})
 
+    async def serve(self) -> tuple[web.AppRunner, str]:
+        """Serves the JWKS on 127.0.0.1; returns the runner to clean up and the URL."""
+        app = web.Application()
+        app.router.add_get("/jwks.json", self.handle)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        return runner, f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/jwks.json"
+
     def token(self, key: rsa.RSAPrivateKey, sub: str, group: str, **claims) -> str:
         now = int(time.time())
         payload = {"sub": sub, "cognito:groups": [group], "iss": ISSUER, "aud": AUDIENCE,
@@ -42,15 +52,9 @@ class JwksServer:
 async def test_external_issuer_keys_rotation_and_links(tmp_path):
     jwks = JwksServer()
     first_key = jwks.add_key()
-    jwks_app = web.Application()
-    jwks_app.router.add_get("/jwks.json", jwks.handle)
-    runner = web.AppRunner(jwks_app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    runner, jwks_url = await jwks.serve()
     api, api_runner = await start_api(tmp_path / "data", jwt_issuer=ISSUER, jwt_audience=AUDIENCE,
-                                      jwks_url=f"http://127.0.0.1:{port}/jwks.json",
+                                      jwks_url=jwks_url,
                                       jwks_min_refetch_seconds=0.5)
     try:
         Population(api.graph).patient("p1", "Ann")

@@ -1,8 +1,6 @@
 """Production mode: an external issuer only, no introspection, no GraphiQL, no hints."""
 from __future__ import annotations
 
-from aiohttp import web
-
 from tests.support import Population, start_api, stop_api
 from tests.test_external_issuer import AUDIENCE, ISSUER, JwksServer
 
@@ -10,15 +8,9 @@ from tests.test_external_issuer import AUDIENCE, ISSUER, JwksServer
 async def test_production_hides_the_schema_and_its_hints(tmp_path):
     jwks = JwksServer()
     key = jwks.add_key()
-    jwks_app = web.Application()
-    jwks_app.router.add_get("/jwks.json", jwks.handle)
-    runner = web.AppRunner(jwks_app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    runner, jwks_url = await jwks.serve()
     api, api_runner = await start_api(tmp_path / "data", mode="production", jwt_issuer=ISSUER,
-                                      jwt_audience=AUDIENCE, jwks_url=f"http://127.0.0.1:{port}/jwks.json")
+                                      jwt_audience=AUDIENCE, jwks_url=jwks_url)
     try:
         Population(api.graph).patient("p1", "Ann")
         token = jwks.token(key, "u1", "patients", **{"custom:p360_id": "p1"})
