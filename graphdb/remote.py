@@ -49,6 +49,7 @@ from gremlin_python.structure.io import graphbinaryV1
 
 from graphdb import bytecode as walk
 from graphdb import steps
+from graphdb.remote_options import RemoteOptions  # noqa: F401  (re-exported)
 from graphdb.errors import GraphQueryError, GraphUnavailable
 from graphdb.retry_safety import retry_safe
 
@@ -58,21 +59,6 @@ log = logging.getLogger("p360.graph.remote")
 _CONFLICT_MARKERS = ("ConcurrentModificationException", "TemporaryLockingException")
 _CONFLICT_RETRIES = 3
 _CONFLICT_BACKOFF_SECONDS = 0.05
-
-
-@dataclasses.dataclass(frozen=True)
-class RemoteOptions:
-    """How to reach a remote endpoint (the ``P360_GREMLIN_*`` and ``P360_NEPTUNE_*`` settings)."""
-
-    pool_size: int = 8
-    connect_timeout: float = 2.0
-    # How long one request may wait for its answer (and for sending), in seconds.
-    request_timeout: float = 30.0
-    ca_file: Optional[str] = None
-    tls_verify: bool = True
-    iam: bool = False
-    region: Optional[str] = None
-    max_message_bytes: int = 16 * 1024 * 1024
 
 
 class _ConnectFailed(GraphUnavailable):

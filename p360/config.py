@@ -4,10 +4,12 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Optional
+from typing import Mapping, Optional
 
-if TYPE_CHECKING:
-    from graphdb.remote import RemoteOptions
+from graphdb.remote_options import RemoteOptions
+
+# One place holds the remote endpoint's defaults.
+_REMOTE_DEFAULTS = RemoteOptions()
 
 
 class ConfigError(Exception):
@@ -21,14 +23,14 @@ class Settings:
     gremlin_url: Optional[str] = None
     gremlin_read_url: Optional[str] = None
     # The remote endpoint's connections (unused with the embedded store).
-    gremlin_pool_size: int = 8
-    gremlin_connect_timeout: float = 2.0
-    gremlin_request_timeout: float = 30.0
-    gremlin_ca_file: Optional[str] = None
-    gremlin_tls_verify: bool = True
+    gremlin_pool_size: int = _REMOTE_DEFAULTS.pool_size
+    gremlin_connect_timeout: float = _REMOTE_DEFAULTS.connect_timeout
+    gremlin_request_timeout: float = _REMOTE_DEFAULTS.request_timeout
+    gremlin_ca_file: Optional[str] = _REMOTE_DEFAULTS.ca_file
+    gremlin_tls_verify: bool = _REMOTE_DEFAULTS.tls_verify
     # Amazon Neptune IAM authentication: SigV4-signed handshakes with the AWS credential chain.
-    neptune_iam: bool = False
-    neptune_region: Optional[str] = None
+    neptune_iam: bool = _REMOTE_DEFAULTS.iam
+    neptune_region: Optional[str] = _REMOTE_DEFAULTS.region
     jwt_issuer: Optional[str] = None
     jwt_audience: Optional[str] = None
     jwks_url: Optional[str] = None
@@ -64,9 +66,7 @@ class Settings:
                               "set P360_JWT_ISSUER, P360_JWT_AUDIENCE and P360_JWKS_URL")
         return self
 
-    def remote_options(self) -> "RemoteOptions":
-        from graphdb.remote import RemoteOptions
-
+    def remote_options(self) -> RemoteOptions:
         return RemoteOptions(
             pool_size=self.gremlin_pool_size, connect_timeout=self.gremlin_connect_timeout,
             request_timeout=self.gremlin_request_timeout, ca_file=self.gremlin_ca_file,
