@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import graphersal
 from gremlin_python.driver.remote_connection import RemoteConnection, RemoteTraversal
@@ -135,6 +136,29 @@ class EmbeddedConnection(RemoteConnection):
         statements.append("[" + ", ".join(f"r{i}" for i in range(len(bytecodes))) + "]")
         results = self._run("\n".join(statements), params, atomic=True)
         return [to_gremlin(r, t) for r, t in zip(results, tokens)]
+
+    def import_graphson_lines(self, lines: Iterable[str], vertices: int) -> None:
+        """GraphSON lines imported as one unit (``graphdb.bulk``), through a file beside the
+        store that is removed afterwards. Anything the engine would skip is an error."""
+        if self._closed:
+            raise GraphUnavailable("the graph store is closed")
+        path = self.data_dir / f"bulk-{os.getpid()}-{threading.get_ident()}.graphson"
+        try:
+            with path.open("w", encoding="utf-8") as out:
+                for line in lines:
+                    out.write(line)
+                    out.write("\n")
+            with warnings.catch_warnings(record=True) as skipped:
+                warnings.simplefilter("always")
+                try:
+                    self._graph.import_graphson(str(path))
+                except graphersal.GraphersalError as err:
+                    raise GraphQueryError(_without_values(str(err))) from None
+            self._writes += vertices
+            if skipped:
+                raise GraphQueryError(f"the bulk import skipped data: {_without_values(str(skipped[0].message))}")
+        finally:
+            path.unlink(missing_ok=True)
 
     def _run(self, script: str, params: dict[str, Any], atomic: bool) -> Any:
         if self._closed:

@@ -13,14 +13,22 @@ from typing import Any, Mapping
 from gremlin_python.process.graph_traversal import GraphTraversal, GraphTraversalSource, __
 from gremlin_python.process.traversal import Cardinality, T
 
-from graphdb import codec, model
+from graphdb import codec, model, vertices
 from model.nodes import AccessEventNode, GrantNode, PatientNode, PayorNode, ProviderNode, RecordNode
 
 
-def _upsert_vertex(g: GraphTraversalSource, label: str, vertex_id: str,
-                   properties: Mapping[str, Any]) -> GraphTraversal:
-    t = g.V(vertex_id).fold().coalesce(__.unfold(), __.add_v(label).property(T.id, vertex_id))
-    return _set_properties(t, properties)
+def _upsert(g: GraphTraversalSource, vertex: vertices.VertexWrite) -> GraphTraversal:
+    t = g.V(vertex.vid).fold().coalesce(__.unfold(), __.add_v(vertex.label).property(T.id, vertex.vid))
+    t = _set_properties(t, vertex.properties)
+    for label, sources in vertex.in_edges:
+        t = t.side_effect(__.in_e(label).drop())
+        for source in sources:
+            t = t.side_effect(__.add_e(label).from_(__.V(source)))
+    for label, targets in vertex.out_edges:
+        t = t.side_effect(__.out_e(label).drop())
+        for target in targets:
+            t = t.side_effect(__.add_e(label).to(__.V(target)))
+    return t
 
 
 def _set_properties(t: GraphTraversal, properties: Mapping[str, Any]) -> GraphTraversal:
@@ -32,49 +40,27 @@ def _set_properties(t: GraphTraversal, properties: Mapping[str, Any]) -> GraphTr
     return t
 
 
-def _replace_out_edge(t: GraphTraversal, label: str, target_vid: str | None) -> GraphTraversal:
-    t = t.side_effect(__.out_e(label).drop())
-    if target_vid is not None:
-        t = t.side_effect(__.add_e(label).to(__.V(target_vid)))
-    return t
-
-
-def _replace_in_edge(t: GraphTraversal, label: str, source_vid: str) -> GraphTraversal:
-    return t.side_effect(__.in_e(label).drop()).side_effect(__.add_e(label).from_(__.V(source_vid)))
-
-
 def upsert_payor(g: GraphTraversalSource, payor: PayorNode) -> GraphTraversal:
-    return _upsert_vertex(g, model.PAYOR, model.vid(model.PAYOR, payor.id), {"name": payor.name})
+    return _upsert(g, vertices.payor(payor))
 
 
 def upsert_patient(g: GraphTraversalSource, patient: PatientNode, payor_id: str) -> GraphTraversal:
-    t = _upsert_vertex(g, model.PATIENT, model.vid(model.PATIENT, patient.id),
-                       codec.patient_properties(patient))
-    return _replace_out_edge(t, model.MEMBER_OF, model.vid(model.PAYOR, payor_id))
+    return _upsert(g, vertices.patient(patient, payor_id))
 
 
 def upsert_provider(g: GraphTraversalSource, provider: ProviderNode) -> GraphTraversal:
-    return _upsert_vertex(g, model.PROVIDER, model.vid(model.PROVIDER, provider.id),
-                          codec.provider_properties(provider))
+    return _upsert(g, vertices.provider(provider))
 
 
 def upsert_organization(g: GraphTraversalSource, org_id: str, name: str | None) -> GraphTraversal:
-    return _upsert_vertex(g, model.ORGANIZATION, model.vid(model.ORGANIZATION, org_id), {"name": name})
+    return _upsert(g, vertices.organization(org_id, name))
 
 
 def upsert_record(g: GraphTraversalSource, record: RecordNode) -> GraphTraversal:
     """The record, its owner edge, its author edge and its result edges. The patient, the
     author and the result records named must exist: callers write them first or in the same
     atomic batch (a missing one fails the whole upsert)."""
-    t = _upsert_vertex(g, model.RECORD, model.vid(model.RECORD, record.id),
-                       codec.record_properties(record))
-    t = _replace_in_edge(t, model.HAS_RECORD, model.vid(model.PATIENT, record.patient_id))
-    author = model.vid(model.PROVIDER, record.author_id) if record.author_id else None
-    t = _replace_out_edge(t, model.AUTHORED_BY, author)
-    t = t.side_effect(__.out_e(model.HAS_RESULT).drop())
-    for result_id in record.result_ids:
-        t = t.side_effect(__.add_e(model.HAS_RESULT).to(__.V(model.vid(model.RECORD, result_id))))
-    return t
+    return _upsert(g, vertices.record(record))
 
 
 def set_record_status(g: GraphTraversalSource, record_id: str, status: str) -> GraphTraversal:
@@ -82,10 +68,7 @@ def set_record_status(g: GraphTraversalSource, record_id: str, status: str) -> G
 
 
 def upsert_grant(g: GraphTraversalSource, grant: GrantNode) -> GraphTraversal:
-    grantee_vid = model.vid(grant.grantee_type, grant.grantee_id)
-    t = _upsert_vertex(g, model.GRANT, model.vid(model.GRANT, grant.id), codec.grant_properties(grant))
-    t = _replace_in_edge(t, model.GRANTED, model.vid(model.PATIENT, grant.patient_id))
-    return _replace_out_edge(t, model.TO, grantee_vid)
+    return _upsert(g, vertices.grant(grant))
 
 
 # Children of one union step: the engine takes a bounded number of arguments per step.
@@ -118,8 +101,4 @@ def _event_upsert(event: AccessEventNode) -> GraphTraversal:
 
 def upsert_identity_link(g: GraphTraversalSource, issuer: str, subject: str,
                          entity_label: str, entity_id: str) -> GraphTraversal:
-    link_vid = model.identity_link_vid(issuer, subject)
-    t = _upsert_vertex(g, model.IDENTITY_LINK, link_vid, {
-        "issuer": issuer, "subject": subject, "entityLabel": entity_label, "entityId": entity_id,
-    })
-    return _replace_out_edge(t, model.IDENTIFIES, model.vid(entity_label, entity_id))
+    return _upsert(g, vertices.identity_link(issuer, subject, entity_label, entity_id))

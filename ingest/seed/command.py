@@ -25,7 +25,7 @@ def seed_command(graph: GraphClient, payor_id: str, *, patients: int, records_pe
     out.write(
         f"seeded {summary.patients} patients, {summary.records} records, {summary.grants} grants "
         f"and {summary.providers} providers (seed {seed}, payor {payor_id!r}) "
-        f"in {summary.seconds:.1f}s, {summary.writes_per_second:.0f} writes/s\n")
+        f"in {summary.seconds:.1f}s, {summary.records_per_second:.0f} records/s\n")
     return 0
 
 
