@@ -101,7 +101,6 @@ def record_properties(r: RecordNode) -> dict[str, Any]:
     return {
         "patientId": r.patient_id,
         "category": r.category.value,
-        "scopeKey": model.scope_key(r.patient_id, r.category.value),
         "sortKey": to_ms(r.effective_at) if r.effective_at else model.UNDATED_SORT_KEY,
         "code": r.code,
         "system": r.system,

@@ -9,7 +9,7 @@
 
 Vertex ids are ``<Label>/<id>``: ids are unique per type (a FHIR Patient and Practitioner may
 share one), the graph needs them unique overall. Every value a loader filters or orders on
-is a plain property on the vertex (``patientId``, ``scopeKey``, ``sortKey``), so a read is one
+is a plain property on the vertex (``patientId``, ``category``, ``sortKey``), so a read is one
 hop and no ``by()`` meets a missing property.
 """
 from __future__ import annotations
@@ -41,7 +41,6 @@ UNDATED_SORT_KEY = -(2**53)
 
 INDEXES = (
     (RECORD, "patientId"),
-    (RECORD, "scopeKey"),
     (GRANT, "patientId"),
     (GRANT, "granteeId"),
     (ACCESS_EVENT, "patientId"),
@@ -62,9 +61,3 @@ def identity_link_vid(issuer: str, subject: str) -> str:
     collide, whatever characters an issuer or subject contains."""
     digest = hashlib.sha256(json.dumps([issuer, subject]).encode()).hexdigest()
     return vid(IDENTITY_LINK, digest)
-
-
-def scope_key(patient_id: str, category: str) -> str:
-    """One property that carries (patient, category): a loader filters a batch of patients,
-    each with its own visible categories, by one ``within`` over these keys."""
-    return f"{patient_id}|{category}"

@@ -67,7 +67,6 @@ TOKENS: dict[str, frozenset[str]] = {
 BY_KEYS = frozenset({
     "patientId",     # Record, Grant, AccessEvent
     "sortKey",       # Record (undated records carry model.UNDATED_SORT_KEY)
-    "scopeKey",      # Record
     "category",      # Record
     "atMs",          # AccessEvent
     "createdAtMs", "expiresAtMs", "granteeId", "granteeType",  # Grant

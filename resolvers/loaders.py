@@ -112,15 +112,19 @@ class Loaders:
         pages: dict[RecordPageKey, Page[RecordNode]] = {}
 
         async def one_round(batch: list[RecordPageKey]) -> None:
-            scope_keys = [model.scope_key(k.patient_id, c.value) for k in batch for c in k.categories]
-            if not scope_keys:
+            by_categories: dict[frozenset[RecordCategory], list[str]] = {}
+            for k in batch:
+                if k.categories:
+                    by_categories.setdefault(k.categories, []).append(k.patient_id)
+            if not by_categories:
                 for k in batch:
                     pages[k] = Page([], 0, k.offset)
                 return
+            visible = sorted((sorted(ids), sorted(c.value for c in categories))
+                             for categories, ids in by_categories.items())
             first = batch[0]
-            result = await self.graph.first(traversals.record_pages(
-                self.g, [k.patient_id for k in batch], sorted(scope_keys), first.offset, first.limit),
-                replica=True)
+            result = await self.graph.first(
+                traversals.record_pages(self.g, visible, first.offset, first.limit), replica=True)
             groups = result or {}
             for k in batch:
                 group = groups.get(k.patient_id)

@@ -2,6 +2,8 @@
 trip, whatever the batch size."""
 from __future__ import annotations
 
+from typing import Any, Sequence
+
 from gremlin_python.process.graph_traversal import GraphTraversal, GraphTraversalSource, __
 from gremlin_python.process.traversal import Order, P, Scope, T, TextP
 
@@ -29,21 +31,28 @@ def patient_facts(g: GraphTraversalSource, patient_ids: list[str], viewer_type: 
     )
 
 
-def record_pages(g: GraphTraversalSource, patient_ids: list[str], scope_keys: list[str],
+def record_pages(g: GraphTraversalSource, visible: Sequence[tuple[Sequence[str], Sequence[str]]],
                  offset: int, limit: int) -> GraphTraversal:
     """For each patient, the visible records newest first (undated last, ties by id), one
-    page of them and their total. ``scope_keys`` carry (patient, category) pairs, so every
-    patient is filtered by its own visible categories in the same traversal."""
-    return (
-        g.V(*[model.vid(model.PATIENT, i) for i in patient_ids])
-        .out(model.HAS_RECORD).has("scopeKey", P.within(scope_keys))
-        .group().by("patientId").by(
-            __.fold().project("total", "page")
-            .by(__.count(Scope.local))
-            .by(__.unfold().order().by("sortKey", Order.desc).by(T.id, Order.asc)
-                .range_(offset, offset + limit).element_map().fold())
-        )
+    page of them and their total. ``visible`` pairs patient ids with the categories they
+    may be seen in: patients who show the same categories are filtered together, so a
+    ``within`` holds at most the eleven categories (a list of (patient, category) keys would
+    make every record test hundreds of values)."""
+    if len(visible) == 1:
+        records = _visible_records(g, *visible[0])
+    else:
+        records = g.inject(0).union(*(_visible_records(__, ids, categories) for ids, categories in visible))
+    return records.group().by("patientId").by(
+        __.fold().project("total", "page")
+        .by(__.count(Scope.local))
+        .by(__.unfold().order().by("sortKey", Order.desc).by(T.id, Order.asc)
+            .range_(offset, offset + limit).element_map().fold())
     )
+
+
+def _visible_records(start: Any, patient_ids: Sequence[str], categories: Sequence[str]) -> GraphTraversal:
+    return (start.V(*[model.vid(model.PATIENT, i) for i in patient_ids]).out(model.HAS_RECORD)
+            .has("category", P.within(list(categories))))
 
 
 def grants_of_patients(g: GraphTraversalSource, patient_ids: list[str]) -> GraphTraversal:

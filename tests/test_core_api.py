@@ -112,11 +112,11 @@ async def test_health_metrics_and_jwks(api: Api):
 
 async def test_unexpected_errors_are_masked_with_a_request_id(api: Api, population: Population):
     population.patient("p1")
-    # A record whose stored category is not a RecordCategory cannot be decoded: an internal
-    # error, which the client sees only as a code and a request id.
+    # A record whose stored time is not a time cannot be decoded: an internal error, which
+    # the client sees only as a code and a request id.
     from gremlin_python.process.traversal import Cardinality
     population.record("p1", C.LAB, record_id="broken")
-    api.graph.run_sync(api.graph.g.V("Record/broken").property(Cardinality.single, "category", "NOPE"))
+    api.graph.run_sync(api.graph.g.V("Record/broken").property(Cardinality.single, "effectiveAt", "NOPE"))
     response = await api.as_patient("p1", RECORDS, {"id": "p1"})
     assert response.codes() == ["INTERNAL_SERVER_ERROR"]
     assert response.errors[0]["message"] == "Internal server error."
