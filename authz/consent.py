@@ -14,7 +14,7 @@ from strawberry.types import Info
 
 from authz.audit import AuditTrail
 from authz.errors import Forbidden
-from authz.policy import ConsentPolicy, Need, PatientAccess
+from authz.policy import ConsentPolicy, Decision, Need, PatientAccess
 from authz.scope import AccessScope
 from model.categories import RecordCategory
 
@@ -30,6 +30,16 @@ def _category_of(source: Any) -> Optional[RecordCategory]:
     return category if isinstance(category, RecordCategory) else None
 
 
+def _decision(context: ConsentContext, access: PatientAccess, need: Need,
+              category: Optional[RecordCategory]) -> Decision:
+    """The policy's decision, asked once per request for each (patient, need, category)."""
+    key = (access.patient_id, need, category)
+    decision = context.scope.decisions.get(key)
+    if decision is None:
+        decision = context.scope.decisions[key] = context.policy.decide(access, need, category)
+    return decision  # type: ignore[return-value]
+
+
 class ConsentExtension(FieldExtension):
     def __init__(self, need: Need, category: Optional[RecordCategory] = None):
         self.need = need
@@ -38,17 +48,16 @@ class ConsentExtension(FieldExtension):
     # -- the check -----------------------------------------------------------------------
     def _check(self, context: ConsentContext, access: PatientAccess, source: Any) -> None:
         category = self.category or (_category_of(source) if self.need is Need.RECORDS else None)
-        key = (access.patient_id, self.need, category)
-        decision = context.scope.decisions.get(key)
-        if decision is None:
-            decision = context.scope.decisions[key] = context.policy.decide(access, self.need, category)
+        decision = _decision(context, access, self.need, category)
         if not decision.allowed:
             if context.policy.audited_denial(access):
                 context.audit.denied(access.patient_id)
             raise Forbidden()
+        record_id = getattr(source, "id", None) if category is not None else None
         if decision.audited:
-            record_id = getattr(source, "id", None) if category is not None else None
             context.audit.allowed(access.patient_id, decision.grant_ids, category, record_id)
+        if record_id is not None and self.category is None:
+            context.scope.cleared_records.add(record_id)
 
     async def _check_loading(self, context: ConsentContext, patient_id: str, source: Any) -> None:
         self._check(context, await context.scope.of(patient_id), source)
@@ -86,7 +95,7 @@ class ConsentExtension(FieldExtension):
             category = _category_of(node)
             if access is None or category is None:
                 continue
-            decision = context.policy.decide(access, Need.RECORDS, category)
+            decision = _decision(context, access, Need.RECORDS, category)
             if decision.audited:
                 context.audit.allowed(patient_id, decision.grant_ids, category, node.id)
         return result
@@ -97,7 +106,10 @@ class ConsentExtension(FieldExtension):
         patient_id = getattr(source, "patient_id", None) if source is not None else None
         if patient_id is None:
             return self._check_result(context, next_(source, info, **kwargs))
-        lists_records = self.need is Need.RECORDS and self.category is None and _category_of(source) is None
+        of_a_record = self.need is Need.RECORDS and self.category is None and _category_of(source) is not None
+        if of_a_record and source.id in context.scope.cleared_records:
+            return next_(source, info, **kwargs)
+        lists_records = self.need is Need.RECORDS and self.category is None and not of_a_record
         pending = self._check_now_or_later(context, patient_id, source)
         if pending is None:
             result = next_(source, info, **kwargs)

@@ -22,6 +22,10 @@ class AccessScope:
         # (patient, need, category) → Decision: a page of records asks the same question for
         # every field of every record; the clock and the facts are fixed for the request.
         self.decisions: dict[tuple[object, ...], object] = {}
+        # Records whose fields this request already allowed (and logged): a record's id fixes
+        # its patient and category, and the request's decisions are fixed, so every further
+        # field of it is allowed without asking again.
+        self.cleared_records: set[str] = set()
 
         async def batch(patient_ids: list[str]) -> list[PatientAccess]:
             facts = await load_facts(patient_ids)

@@ -6,6 +6,7 @@ from functools import partial
 import strawberry
 from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, ParserCache, ValidationCache
 
+from schema.direct_guards import resolve_guards_directly
 from schema.directives import Auth, Consent
 from schema.errors import ErrorShaping
 from schema.limits import MAX_TOKENS, QueryLimits
@@ -36,13 +37,15 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return _Schema(
+    schema = _Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
         schema_directives=[Auth, Consent],
     )
+    resolve_guards_directly(schema)
+    return schema
 
 
 def export_sdl() -> str:

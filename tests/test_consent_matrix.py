@@ -198,3 +198,19 @@ async def test_backstop_holds_when_a_loader_forgets_the_scope(api: Api, populati
     assert vital["value"] == "vital-pt-other_category"
     assert "SECRET-LAB" not in json.dumps(response.body)
     assert set(response.codes()) == {"FORBIDDEN"}
+
+
+def test_plain_guarded_fields_call_their_guards_directly():
+    """schema/direct_guards.py: every guarded field that only reads an attribute (no resolver,
+    no arguments) is resolved by calling its extensions directly; the backstop test above
+    shows those calls still refuse."""
+    schema = build_schema()
+    direct = {f"{type_name}.{name}"
+              for type_name, graphql_type in schema._schema.type_map.items()
+              if isinstance(graphql_type, GraphQLObjectType)
+              for name, field in graphql_type.fields.items()
+              if getattr(field.resolve, "func", None) is not None
+              and type(getattr(field.resolve.func, "__self__", None)).__name__ in ("ConsentExtension", "AuthExtension")}
+    assert direct == {"Patient.name", "Patient.birthDate", "Patient.gender"} | {
+        f"Record.{name}" for name in ("code", "system", "display", "value", "unit", "components",
+                                      "referenceRange", "interpretation", "status", "effectiveAt", "source")}
