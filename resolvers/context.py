@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any, Awaitable, Callable, Optional, TypeVar
+from typing import Any, Callable, Iterator, Optional, TypeVar
+
+from strawberry.types.nodes import SelectedField, Selection
 
 from authz.audit import AuditLog, AuditTrail
 from authz.identity import Identity
@@ -74,14 +76,33 @@ class ResolverContext:
     loaders: Loaders
     stash: dict[str, Any]
     request: RequestContext
+    info: Any = None
+
+    @property
+    def selection_set_list(self) -> list[str]:
+        """What the query selects below this field, as AppSync's ``info.selectionSetList``:
+        ``["edges", "edges/node", "edges/node/author", ...]`` (fragments flattened)."""
+        selected = self.info.selected_fields if self.info is not None else []
+        return list(_paths(selected[0].selections if selected else [], ""))
+
+
+def _paths(selections: list[Selection], prefix: str) -> Iterator[str]:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            path = prefix + selection.name
+            yield path
+            yield from _paths(selection.selections, path + "/")
+        else:
+            yield from _paths(selection.selections, prefix)
 
 
 R = TypeVar("R")
 
 
-def invoke(resolver: Callable[[ResolverContext], Awaitable[R]], info: Any, source: Any = None,
-           **arguments: Any) -> Awaitable[R]:
-    """Calls an AppSync-style resolver from a Strawberry field."""
+def invoke(resolver: Callable[[ResolverContext], R], info: Any, source: Any = None, **arguments: Any) -> R:
+    """Calls an AppSync-style resolver from a Strawberry field. A resolver is a coroutine
+    function, or a plain function when it can answer without waiting (its result may then
+    be a value or an awaitable)."""
     request: RequestContext = info.context
-    ctx = ResolverContext(request.identity, arguments, source, request.loaders, request.stash, request)
+    ctx = ResolverContext(request.identity, arguments, source, request.loaders, request.stash, request, info)
     return resolver(ctx)

@@ -28,6 +28,9 @@ class RecordPageKey:
     categories: frozenset[RecordCategory]
     offset: int
     limit: int
+    # The query selects the records' authors: they are loaded with the page, so that each
+    # record's author resolves without waiting.
+    with_authors: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Loaders:
         self.g = graph.g
         self.viewer_type = viewer_type
         self.viewer_id = viewer_id
+        # Authors the record_authors loader has answered, readable without awaiting.
+        self.authors_loaded: dict[str, Optional[ProviderNode]] = {}
         self.patients: DataLoader[str, Optional[PatientNode]] = DataLoader(
             load_fn=self._by_id(model.PATIENT, codec.patient_from_map))
         self.providers: DataLoader[str, Optional[ProviderNode]] = DataLoader(
@@ -65,7 +70,8 @@ class Loaders:
         # Record authors have a loader of their own: sharing one with grantees would make
         # the number of round trips depend on which of two traversals returns first.
         self.record_authors: DataLoader[str, Optional[ProviderNode]] = DataLoader(
-            load_fn=self._by_id(model.PROVIDER, codec.provider_from_map, replica=True))
+            load_fn=self._by_id(model.PROVIDER, codec.provider_from_map, replica=True,
+                                loaded=self.authors_loaded))
         self.payors: DataLoader[str, Optional[PayorNode]] = DataLoader(
             load_fn=self._by_id(model.PAYOR, codec.payor_from_map))
         self.records: DataLoader[str, Optional[RecordNode]] = DataLoader(
@@ -76,11 +82,15 @@ class Loaders:
         self.record_pages: DataLoader[RecordPageKey, Page[RecordNode]] = DataLoader(load_fn=self._record_pages)
         self.access_logs: DataLoader[AccessLogKey, list[AccessEventNode]] = DataLoader(load_fn=self._access_logs)
 
-    def _by_id(self, label: str, decode: Callable[[Any], V], replica: bool = False):
+    def _by_id(self, label: str, decode: Callable[[Any], V], replica: bool = False,
+               loaded: Optional[dict[str, Optional[V]]] = None):
         async def load(ids: list[str]) -> list[Optional[V]]:
             maps = await self.graph.run(traversals.vertices(self.g, label, ids), replica=replica)
             found = {model.entity_id(m[T.id]): decode(m) for m in maps}
-            return [found.get(i) for i in ids]
+            answers = [found.get(i) for i in ids]
+            if loaded is not None:
+                loaded.update(zip(ids, answers))
+            return answers
         return load
 
     async def patient_facts(self, patient_ids: list[str]) -> dict[str, Optional[PatientFacts]]:
@@ -136,6 +146,9 @@ class Loaders:
 
         rounds = _rounds(keys, lambda k: (k.offset, k.limit), lambda k: k.patient_id)
         await asyncio.gather(*(one_round(r) for r in rounds))
+        authors = sorted({r.author_id for k in keys if k.with_authors for r in pages[k].nodes if r.author_id})
+        if authors:
+            await self.record_authors.load_many(authors)
         return [pages[k] for k in keys]
 
     async def _access_logs(self, keys: list[AccessLogKey]) -> list[list[AccessEventNode]]:

@@ -18,6 +18,7 @@ async def records(ctx: ResolverContext) -> Page[RecordNode]:
         categories=categories,
         offset=decode_cursor(ctx.arguments.get("after")),
         limit=page_size(ctx.arguments.get("first")),
+        with_authors="edges/node/author" in ctx.selection_set_list,
     )
     return await ctx.loaders.record_pages.load(key)
 

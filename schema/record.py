@@ -50,8 +50,10 @@ class Record:
     source: Optional[str] = _record_data("Where it came from: a FHIR source, `provider`, `patient`, `photo`, `seed`.")
 
     @guarded(description="The provider who recorded it, when known.", consent=Need.RECORDS)
-    async def author(self, info: Info) -> Optional[Provider]:
-        return await invoke(resolvers.record.author, info, self)
+    def author(self, info: Info) -> Optional[Provider]:
+        # Plain, not async: a page loaded with its authors answers without a coroutine per
+        # record. The resolver's result may still be an awaitable, which graphql-core awaits.
+        return invoke(resolvers.record.author, info, self)  # type: ignore[return-value]
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:

@@ -58,3 +58,23 @@ async def test_provider_view_costs_the_same_for_1_and_20_patients(tmp_path):
     # identity (1), myPatients (1), access scope with the patients' vertices (1), records (1),
     # authors (1), the audit write (1)
     assert counts[1] == 6
+
+
+async def test_authors_come_with_the_page_only_when_the_query_asks_for_them(api: Api, population: Population):
+    """The page loader fetches the records' authors when the selection (AppSync's
+    selectionSetList, fragments included) has edges/node/author; then every record's author
+    resolves at once, in one traversal for the whole page."""
+    _populate(population, 3)
+    as_fragment = PROVIDER_VIEW.replace("author { id name }", "...Who").replace(
+        "query ProviderView {", "fragment Who on Record { author { id name } }\nquery ProviderView {")
+    without = PROVIDER_VIEW.replace(" author { id name }", "")
+    costs = {}
+    for name, query in (("inline", PROVIDER_VIEW), ("fragment", as_fragment), ("without", without)):
+        before = api.traversal_count()
+        response = await api.as_provider("viewer", query)
+        assert response.errors == [], name
+        costs[name] = api.traversal_count() - before
+        authors = [e["node"].get("author") for p in response.data["myPatients"] for e in p["records"]["edges"]]
+        assert len(authors) == 8 and (all(a["name"].startswith("Dr. author-") for a in authors)
+                                      if name != "without" else authors == [None] * 8), name
+    assert costs == {"inline": 6, "fragment": 6, "without": 5}
