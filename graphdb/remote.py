@@ -167,8 +167,17 @@ class _Transport(AiohttpTransport):
             super().close()
 
     def __del__(self) -> None:
+        # A finalizer runs wherever the collector happens to run, possibly inside a lock this
+        # thread holds (concurrent.futures holds a global one while it starts a worker): it
+        # must not submit to a thread pool, which takes that lock again and waits forever.
+        if _loop_runs_here():
+            threading.Thread(target=self._close_quietly, name="gremlin-close", daemon=True).start()
+        else:
+            self._close_quietly()
+
+    def _close_quietly(self) -> None:
         try:
-            self.close()
+            super().close()
         except Exception:  # e.g. at interpreter shutdown; nothing is left to release then
             pass
 

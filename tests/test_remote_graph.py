@@ -4,6 +4,7 @@ cannot duplicate, an endpoint that goes away and comes back, two API servers on 
 lagging reader, TLS, and Neptune IAM signing."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import ipaddress
 import json
@@ -470,3 +471,32 @@ def test_remote_settings_come_from_the_environment():
 def test_bad_remote_settings_are_named(env, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
         from_environment(env)
+
+
+def test_a_transport_collected_inside_a_thread_pool_lock_does_not_hang():
+    """The collector may finalize a dropped transport while this thread holds the lock that
+    concurrent.futures takes to start a worker (seen: the suite hung in teardown). Closing it
+    then must not go through a thread pool, which would wait for that lock forever."""
+    import concurrent.futures.thread as pool_internals
+    import threading
+
+    from graphdb.remote import _Transport
+
+    def drop_inside_the_lock() -> None:
+        transport = _Transport(RemoteOptions(), None, None)
+        with pool_internals._global_shutdown_lock:
+            del transport  # the last reference: finalized here, inside the lock
+
+    # On a thread whose event loop is running, as in a server (or the test endpoint).
+    done = threading.Event()
+
+    async def inside_a_running_loop() -> None:
+        drop_inside_the_lock()
+
+    def run() -> None:
+        asyncio.run(inside_a_running_loop())
+        done.set()
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    assert done.wait(10), "finalizing a transport inside the pool's lock hung"
