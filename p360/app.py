@@ -162,6 +162,7 @@ def create_app(settings: Settings, graph: Optional[GraphClient] = None) -> web.A
         services = app.get(SERVICES)
         if services is not None:
             await services.audit_log.close()
+            await services.program_figures.close()
         client = app.get(GRAPH)
         if client is not None:
             await asyncio.get_running_loop().run_in_executor(None, client.close)

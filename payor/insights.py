@@ -7,9 +7,11 @@ population context — publishes exactly what it publishes in the full answer.
 """
 from __future__ import annotations
 
+import asyncio
+
 import dataclasses
 import enum
-from typing import Hashable, Mapping, Optional
+from typing import Any, Awaitable, Callable, Hashable, Iterable, Mapping, Optional
 
 from payor import figures
 from payor.figures import CareGap, Measure
@@ -236,3 +238,19 @@ def publish_care_gaps(gaps: tuple[CareGap, ...], counts: Mapping[str, CareGapCou
         published.append(CareGapFigure(gap, shown["cohort"], shown["eligible"], shown["with"], shown["without"]))
     return tuple(published)
 
+
+async def gather_figures(groups: Iterable[FigureGroup], one: Callable[[FigureGroup], Awaitable[Any]]) -> Figures:
+    """``Figures`` with the groups asked for (each from ``one``, all at once), the others left out."""
+    wanted = list(dict.fromkeys(groups))
+    results = await asyncio.gather(*(one(g) for g in wanted))
+    return Figures(**{_FIGURES_FIELD[g]: r for g, r in zip(wanted, results)})
+
+
+_FIGURES_FIELD = {
+    FigureGroup.DEMOGRAPHICS: "demographics",
+    FigureGroup.CONDITIONS: "conditions",
+    FigureGroup.LAB_MEASURES: "lab_measures",
+    FigureGroup.VITAL_SIGN_MEASURES: "vital_sign_measures",
+    FigureGroup.INFLUENZA: "influenza",
+    FigureGroup.CARE_GAPS: "care_gaps",
+}

@@ -14,6 +14,7 @@ from authz.policy import ConsentPolicy
 from authz.scope import AccessScope
 from graphdb.client import GraphClient
 from resolvers.loaders import Loaders
+from resolvers.program_figures import ProgramFigures
 
 
 @dataclasses.dataclass
@@ -25,6 +26,8 @@ class Services:
     payor_id: str
     development: bool
     upload_limit_bytes: int = 10 * 1024 * 1024
+    # The program's figures behind wellness tips' population context, shared by requests.
+    program_figures: ProgramFigures = dataclasses.field(default_factory=ProgramFigures)
     extras: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 

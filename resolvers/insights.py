@@ -19,6 +19,7 @@ from model.categories import RecordCategory
 from payor import figures
 from payor.figures import Measure
 from payor.insights import (
+    gather_figures,
     Conditions,
     Demographics,
     FigureGroup,
@@ -70,9 +71,7 @@ class PopulationFigures:
 
     async def collect(self, groups: Iterable[FigureGroup]) -> Figures:
         """The groups asked for, computed at once; the others left out."""
-        wanted = list(dict.fromkeys(groups))
-        results = await asyncio.gather(*(self.group(g) for g in wanted))
-        return Figures(**{_FIGURES_FIELD[g]: r for g, r in zip(wanted, results)})
+        return await gather_figures(groups, self.group)
 
     async def _compute(self, group: FigureGroup) -> Any:
         g, today = self.graph.g, self.now.astimezone(dt.timezone.utc).date()
@@ -100,16 +99,6 @@ class PopulationFigures:
                         today: dt.date) -> tuple[MeasureFigure, ...]:
         rows = await self.graph.run(traversals.measures(self.graph.g, self.criteria([category]), measured, today))
         return publish_measures(measured, traversals.parse_measures(rows))
-
-
-_FIGURES_FIELD = {
-    FigureGroup.DEMOGRAPHICS: "demographics",
-    FigureGroup.CONDITIONS: "conditions",
-    FigureGroup.LAB_MEASURES: "lab_measures",
-    FigureGroup.VITAL_SIGN_MEASURES: "vital_sign_measures",
-    FigureGroup.INFLUENZA: "influenza",
-    FigureGroup.CARE_GAPS: "care_gaps",
-}
 
 
 @dataclasses.dataclass(frozen=True)

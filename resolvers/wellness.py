@@ -34,6 +34,7 @@ async def wellness_tips(ctx: ResolverContext) -> list[Tip]:
     program = PopulationFigures(
         request.graph, lambda categories: request.policy.program_cohort_criteria(payor_id, categories),
         request.now)
-    figures = await program.collect(c.group for c in contexts)
+    figures = await request.services.program_figures.collect(
+        payor_id, (c.group for c in contexts), request.now, program.group)
     return [dataclasses.replace(t, population_context=t.rule.context.sentence(figures))
             if t.rule.context is not None else t for t in tips]

@@ -271,12 +271,20 @@ async def test_population_context_comes_from_unsuppressed_insights(api: Api, pop
     population.patient("outsider")
     population.record("outsider", C.LAB, code="4548-4", value="9.0", unit="%", days_ago=3)
 
+    before = api.traversal_count()
     found = {t["ruleId"]: t["populationContext"] for t in await tips_of(api, "p00")}
+    computing = api.traversal_count() - before
     assert found == {
         "influenza-vaccine-due": "About 50% of members in the program had a flu vaccine in the last 12 months.",
         "hba1c-diabetes-range": "About 50% of members in the program with a recent HbA1c result have 6.5% or more.",
         "wellness-visit-due": "About 0% of members in the program had a wellness visit in the last 12 months.",
     }
+    # The program's figures are shared with the next patient's tips (resolvers/program_figures.py):
+    # that request runs none of the three figure traversals (influenza, lab measures, care
+    # gaps), and reads the same sentences.
+    before = api.traversal_count()
+    assert {t["ruleId"]: t["populationContext"] for t in await tips_of(api, "p01")} == found
+    assert api.traversal_count() - before == computing - 3
 
 
 async def test_the_payor_never_receives_a_record_or_a_tip(api: Api, population: Population):
