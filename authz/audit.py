@@ -34,7 +34,10 @@ class AuditTrail:
         self._patients: dict[str, _PatientTrail] = {}
 
     def _trail(self, patient_id: str) -> _PatientTrail:
-        return self._patients.setdefault(patient_id, _PatientTrail())
+        trail = self._patients.get(patient_id)
+        if trail is None:
+            trail = self._patients[patient_id] = _PatientTrail()
+        return trail
 
     def allowed(self, patient_id: str, grant_ids: Iterable[str],
                 category: Optional[RecordCategory] = None, record_id: Optional[str] = None) -> None:

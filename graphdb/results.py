@@ -10,7 +10,13 @@ from gremlin_python.structure.graph import Edge, Vertex
 _TOKEN_KEYS = {"id": T.id, "label": T.label, "IN": Direction.IN, "OUT": Direction.OUT}
 
 
+# Values that come back as they are: most of what a page of element maps holds.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def to_gremlin(value: Any, tokens: bool) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, graphersal.Vertex):
         return Vertex(value.id, value.label)
     if isinstance(value, graphersal.Edge):
@@ -27,7 +33,8 @@ def to_gremlin(value: Any, tokens: bool) -> Any:
         # model never names a property "id" or "label".
         is_element = tokens and "id" in value and "label" in value
         return {
-            (_TOKEN_KEYS.get(k, k) if is_element and isinstance(k, str) else k): to_gremlin(v, tokens)
+            (_TOKEN_KEYS.get(k, k) if is_element and isinstance(k, str) else k):
+                v if type(v) in _PLAIN else to_gremlin(v, tokens)
             for k, v in value.items()
         }
     return value
