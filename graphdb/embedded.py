@@ -184,9 +184,11 @@ class EmbeddedConnection(RemoteConnection):
 
     def _checkpoint_if_long(self) -> None:
         """Opening a store replays every commit since its last snapshot: after many writes,
-        leave a snapshot so that the next open is quick."""
+        leave a snapshot so that the next open is quick, and drop the snapshots and journal
+        segments only older states needed (the engine keeps the last two snapshots)."""
         replayed = self._store.open_report().get("commits_replayed") or 0
         if replayed + self._writes >= CHECKPOINT_AFTER_COMMITS:
             self._store.checkpoint()
+            self._store.compact()
 
 

@@ -144,13 +144,16 @@ def test_store_locked_error_in_process(graph, tmp_path):
 def test_closing_after_many_writes_leaves_a_snapshot_for_a_quick_open(tmp_path):
     from graphdb.embedded import CHECKPOINT_AFTER_COMMITS
 
-    client = open_graph(tmp_path / "data")
-    for i in range(CHECKPOINT_AFTER_COMMITS):
-        client.run_sync(client.g.add_v("Patient").property(T.id, f"Patient/{i}"))
-    client.close()
+    for round_ in range(3):
+        client = open_graph(tmp_path / "data")
+        for i in range(CHECKPOINT_AFTER_COMMITS):
+            client.run_sync(client.g.add_v("Patient").property(T.id, f"Patient/{round_}-{i}"))
+        client.close()
     reopened = open_graph(tmp_path / "data")
     try:
         assert reopened.writer._store.open_report()["commits_replayed"] == 0
-        assert reopened.run_sync(reopened.g.V().count()) == [CHECKPOINT_AFTER_COMMITS]
+        assert reopened.run_sync(reopened.g.V().count()) == [3 * CHECKPOINT_AFTER_COMMITS]
+        # Older snapshots (and the journal before them) are dropped: the engine keeps two.
+        assert len(reopened.writer._store.snapshots()) == 2
     finally:
         reopened.close()
