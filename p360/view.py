@@ -19,7 +19,8 @@ from authz.identity import Identity
 from graphdb.errors import GraphError
 from model.timeutil import utcnow
 from p360.media_types import GRAPHQL_RESPONSE_JSON, JSON, is_request_error, response_media_type
-from p360.websocket import P360TransportWSHandler, SocketContext, operation_type
+from p360.operation_choice import choose_operation
+from p360.websocket import P360TransportWSHandler, SocketContext
 from resolvers.context import RequestContext, Services, new_request_context
 from schema.errors import request_error_code
 
@@ -58,13 +59,12 @@ class P360GraphQLView(GraphQLView):
 
     async def execute_single(self, request: web.Request, request_adapter: Any, sub_response: Any,
                              context: Any, root_value: Any, request_data: Any) -> ExecutionResult:
-        # Parsed again only when it may be one: a subscription needs the keyword.
-        query = request_data.query
-        if isinstance(query, str) and "subscription" in query and \
-                operation_type(query, request_data.operation_name) is OperationType.SUBSCRIPTION:
-            return ExecutionResult(data=None, errors=[GraphQLError(
-                "subscriptions run over the WebSocket at /graphql (graphql-transport-ws), not over HTTP",
-                extensions={"code": "BAD_USER_INPUT"})])
+        choice = choose_operation(request_data.query, request_data.operation_name)
+        refusal = choice.problem
+        if choice.kind is OperationType.SUBSCRIPTION:
+            refusal = "subscriptions run over the WebSocket at /graphql (graphql-transport-ws), not over HTTP"
+        if refusal is not None:
+            return ExecutionResult(data=None, errors=[GraphQLError(refusal, extensions={"code": "BAD_USER_INPUT"})])
         return await super().execute_single(request, request_adapter, sub_response, context, root_value,
                                             request_data)
 

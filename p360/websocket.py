@@ -15,11 +15,12 @@ import time
 from contextlib import suppress
 from typing import Any, Optional
 
-from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from graphql import OperationType
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 
 from authz.identity import Identity
 from model.timeutil import utcnow
+from p360.operation_choice import choose_operation
 from resolvers.context import RequestContext, Services, new_request_context
 
 log = logging.getLogger("p360.websocket")
@@ -56,15 +57,6 @@ class SocketContext(RequestContext):
             setattr(self, field.name, getattr(signed, field.name))
 
 
-def operation_type(query: Any, operation_name: Any = None) -> Optional[OperationType]:
-    """None when the document does not parse or names no operation: Strawberry answers those."""
-    try:
-        operation = get_operation_ast(parse(query), operation_name)
-    except (GraphQLError, TypeError):
-        return None
-    return operation.operation if operation is not None else None
-
-
 class P360TransportWSHandler(BaseGraphQLTransportWSHandler):
     _expiry: Optional[asyncio.Task[None]] = None
 
@@ -82,13 +74,13 @@ class P360TransportWSHandler(BaseGraphQLTransportWSHandler):
     async def handle_subscribe(self, message: Any) -> None:
         payload = message.get("payload") if isinstance(message, dict) else None
         if self.connection_acknowledged and isinstance(payload, dict):
-            kind = operation_type(payload.get("query"), payload.get("operationName"))
-            if kind is not None and kind is not OperationType.SUBSCRIPTION:
+            choice = choose_operation(payload.get("query"), payload.get("operationName"))
+            refusal = choice.problem
+            if choice.kind is not None and choice.kind is not OperationType.SUBSCRIPTION:
+                refusal = f"only subscriptions run over the WebSocket; send this {choice.kind.value} by POST /graphql"
+            if refusal is not None:
                 await self.send_message({"id": message["id"], "type": "error", "payload": [{
-                    "message": f"only subscriptions run over the WebSocket; send this {kind.value} "
-                               "by POST /graphql",
-                    "extensions": {"code": "BAD_USER_INPUT"},
-                }]})
+                    "message": refusal, "extensions": {"code": "BAD_USER_INPUT"}}]})
                 return
         await super().handle_subscribe(message)
 

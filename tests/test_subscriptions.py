@@ -16,6 +16,7 @@ from model.nodes import AccessEventNode
 from model.timeutil import utcnow
 from p360.app import SERVICES
 from p360.websocket import EXPIRED_REASON
+from schema.build import build_schema
 from tests.support import Api, Population
 
 PROTOCOL = "graphql-transport-ws"
@@ -204,6 +205,66 @@ async def test_queries_and_mutations_go_by_post_not_over_the_socket(api: Api, cl
     still = await api.as_provider("doc", CHART, {"id": "p1"})
     assert still.data == {"patient": {"name": "Ann Lee", "records": {"totalCount": 1, "edges": [{"node": {"value": "6.9"}}]}}}
     await socket.close()
+
+
+CHART_AND_WATCH = [f"{CHART}\n{EVENTS}", f"{EVENTS}\n{CHART}"]
+
+
+@pytest.mark.parametrize("document", CHART_AND_WATCH, ids=["query first", "subscription first"])
+async def test_a_document_of_several_operations_needs_the_name_of_the_one_to_run(api: Api, clinic, document):
+    # Strawberry would run the first operation: a query hidden beside a subscription ran on the
+    # socket, with no audit entry and the socket's clock and grants of connection time.
+    socket = await connect(api, api.token("doc", "providers"))
+    await socket.ws.send_json({"id": "s", "type": "subscribe", "payload": {"query": document, "variables": {"id": "p1"}}})
+    assert await socket.receive() == {"id": "s", "type": "error", "payload": [{
+        "message": "the document has several operations: operationName must name the one to run",
+        "extensions": {"code": "BAD_USER_INPUT"}}]}
+    await socket.ws.send_json({"id": "n", "type": "subscribe", "payload": {
+        "query": document, "operationName": "Chart", "variables": {"id": "p1"}}})
+    assert await socket.receive() == {"id": "n", "type": "error", "payload": [{
+        "message": "only subscriptions run over the WebSocket; send this query by POST /graphql",
+        "extensions": {"code": "BAD_USER_INPUT"}}]}
+    await socket.close()
+
+    over_http = await api.as_provider("doc", document, {"id": "p1"})
+    assert over_http.body == {"data": None, "errors": [{
+        "message": "the document has several operations: operationName must name the one to run",
+        "extensions": {"code": "BAD_USER_INPUT"}}]}
+    named = await api.as_provider("doc", document, {"id": "p1"}, operation="Chart")
+    assert named.data == {"patient": {"name": "Ann Lee", "records": {"totalCount": 1, "edges": [{"node": {"value": "6.9"}}]}}}
+    # The one disclosure that ran (by POST, named) is the one in the patient's log.
+    log = (await api.as_patient("p1", LOG, {"id": "p1"})).data["patient"]["accessLog"]
+    assert [(e["viewerId"], e["operation"], e["outcome"]) for e in log] == [("doc", "Chart", "ALLOWED")]
+
+
+@pytest.mark.parametrize(("document", "refusal"), [
+    ("query Q { __typename }", "queries are not allowed"),
+    ("mutation M { __typename }", "mutations are not allowed"),
+])
+async def test_the_schema_streams_nothing_but_subscriptions(document, refusal):
+    # The socket's backstop: were its own check ever passed, the schema still refuses to run
+    # a query or mutation on a streaming transport.
+    stream = await build_schema().stream(document)
+    assert [(r.data, [e.message for e in r.errors]) async for r in stream] == [(None, [refusal])]
+
+
+async def test_the_named_subscription_of_a_document_runs(api: Api, clinic):
+    socket = await connect(api, api.token("p1", "patients"))
+    await socket.ws.send_json({"id": "w", "type": "subscribe", "payload": {
+        "query": CHART_AND_WATCH[0], "operationName": "Watch"}})
+    await subscribed(api, socket, 1)
+    await api.as_provider("doc", CHART, {"id": "p1"}, operation="Chart")
+    message = await socket.receive()
+    assert (message["id"], message["type"], message["payload"]["data"]["accessEvents"]["viewerId"]) == ("w", "next", "doc")
+    await socket.close()
+    assert await listeners_settle(api, 0) == 0
+
+
+async def test_an_operation_name_the_document_lacks_is_bad_input(api: Api, clinic):
+    response = await api.as_patient("p1", CHART, {"id": "p1"}, operation="Nope")
+    assert response.body == {"data": None, "errors": [{
+        "message": "the document has no operation of the name in operationName",
+        "extensions": {"code": "BAD_USER_INPUT"}}]}
 
 
 async def test_the_legacy_subscriptions_transport_ws_protocol_is_not_offered(api: Api, clinic):
