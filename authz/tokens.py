@@ -64,12 +64,16 @@ class DevelopmentIssuer:
     """An RSA key created on first use in the data dir (mode 0600). Never opens the graph."""
 
     def __init__(self, data_dir: str | os.PathLike[str]):
-        self.path = Path(data_dir) / DEV_KEY_FILENAME
+        self.path = self.key_path(data_dir)
         self.issuer = DEV_ISSUER
         self.audience = DEV_AUDIENCE
         self._private_key = self._load_or_create()
         self.jwk = public_jwk(self._private_key.public_key())
         self._public_key = self._private_key.public_key()
+
+    @staticmethod
+    def key_path(data_dir: str | os.PathLike[str]) -> Path:
+        return Path(data_dir) / DEV_KEY_FILENAME
 
     def _load_or_create(self) -> rsa.RSAPrivateKey:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,8 +5,10 @@ import argparse
 import datetime as dt
 import asyncio
 import logging
+import os
 import signal
 import sys
+from pathlib import Path
 from typing import Optional, Sequence
 
 from p360.config import ConfigError, Settings, from_environment
@@ -24,6 +26,10 @@ def _open_graph(settings: Settings):
 
 
 # -- serve ---------------------------------------------------------------------------------
+class CannotListen(Exception):
+    pass
+
+
 async def _serve(settings: Settings, host: str, port: int, graph, banner: Sequence[str]) -> None:
     from aiohttp import web
 
@@ -33,7 +39,13 @@ async def _serve(settings: Settings, host: str, port: int, graph, banner: Sequen
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as err:
+        await runner.cleanup()   # closes the graph store it opened
+        reason = os.strerror(err.errno) if err.errno else str(err)
+        raise CannotListen(f"cannot listen on {host}:{port}: {reason.lower()}; is another server "
+                           "running there? Stop it or pass another --port") from None
     sockets = getattr(site._server, "sockets", None) or []  # the bound port when asked for 0
     bound = sockets[0].getsockname()[1] if sockets else port
     shown_host = f"[{host}]" if ":" in host else host
@@ -74,11 +86,19 @@ def cmd_token(args: argparse.Namespace) -> int:
               "get tokens from it instead", file=sys.stderr)
         return 2
     from authz.tokens import DevelopmentIssuer
+    from graphdb.embedded import STORE_DIRNAME
 
     if args.ttl <= 0:
         print("p360 token: --ttl must be a positive number of seconds", file=sys.stderr)
         return 2
-    print(DevelopmentIssuer(settings.data_dir).mint(args.sub, args.group, args.ttl))
+    data_dir = Path(settings.data_dir)
+    if not DevelopmentIssuer.key_path(data_dir).exists() and not (data_dir / STORE_DIRNAME).exists():
+        # A key made here would be one no server trusts: most likely --data-dir is not the server's.
+        print(f"p360 token: {data_dir} holds no development issuer key and no graph store, so no server "
+              f"trusts a token signed there; pass the server's --data-dir, or start "
+              f"`p360 serve --data-dir {data_dir}` once first", file=sys.stderr)
+        return 2
+    print(DevelopmentIssuer(data_dir).mint(args.sub, args.group, args.ttl))
     return 0
 
 
@@ -170,6 +190,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return int(args.run(args) or 0)
     except ConfigError as err:
         print(f"p360: configuration error: {err}", file=sys.stderr)
+        return 2
+    except CannotListen as err:
+        print(f"p360: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

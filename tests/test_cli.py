@@ -13,7 +13,8 @@ from pathlib import Path
 
 import jwt
 
-from graphdb.embedded import PID_FILENAME
+from authz.tokens import DevelopmentIssuer
+from graphdb.embedded import PID_FILENAME, STORE_DIRNAME
 
 P360 = [sys.executable, "-m", "p360.cli"]
 
@@ -66,10 +67,48 @@ def test_serve_token_and_clean_shutdown_on_sigterm(tmp_path):
     assert not (data / PID_FILENAME).exists()
 
 
+def test_a_port_in_use_is_said_plainly_and_the_store_is_left_free(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([*P360, "serve", "--data-dir", str(tmp_path), "--port", str(port)],
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"p360: cannot listen on 127.0.0.1:{port}: address already in use; is another server running there? "
+        "Stop it or pass another --port")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / PID_FILENAME).exists()
+
+
 def test_token_refuses_unknown_groups(tmp_path):
     result = subprocess.run([*P360, "token", "--data-dir", str(tmp_path), "--sub", "x", "--group", "doctors"],
                             capture_output=True, text=True)
     assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_token_refuses_a_data_dir_no_server_uses(tmp_path):
+    # A key made on the spot would sign tokens that no server trusts (401 later, far from the cause).
+    elsewhere = tmp_path / "not-the-data-dir"
+    result = subprocess.run([*P360, "token", "--data-dir", str(elsewhere), "--sub", "p1", "--group", "patients"],
+                            capture_output=True, text=True)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert f"{elsewhere} holds no development issuer key and no graph store" in result.stderr
+    assert not elsewhere.exists()
+
+
+def test_token_signs_with_the_key_of_a_data_dir_that_holds_a_graph(tmp_path):
+    # Imported or seeded, not served yet: the key made now is the one the server will load.
+    (tmp_path / STORE_DIRNAME).mkdir()
+    result = subprocess.run([*P360, "token", "--data-dir", str(tmp_path), "--sub", "p1", "--group", "patients"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    key = DevelopmentIssuer(tmp_path)
+    assert jwt.decode(result.stdout.strip(), jwt.PyJWK(key.jwk).key, algorithms=["RS256"],
+                      audience=key.audience)["sub"] == "p1"
 
 
 def test_production_mode_refuses_to_start_with_the_development_issuer(tmp_path):
