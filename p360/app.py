@@ -18,6 +18,7 @@ from graphdb.bootstrap import ensure_payor_traversal
 from graphdb.client import GraphClient
 from graphdb.errors import GraphError, GraphUnavailable
 from graphdb.open import open_graph
+from ingest.labreport import ocr_problem
 from p360 import graphiql
 from p360.config import Settings
 from p360.introspection import is_introspection_only
@@ -135,6 +136,9 @@ def create_app(settings: Settings, graph: Optional[GraphClient] = None) -> web.A
             await client.run(ensure_payor_traversal(client, settings.payor_id))
         except GraphError:
             log.warning("the graph is not reachable yet; the payor node will be made on a later start")
+        ocr = await asyncio.to_thread(ocr_problem)
+        if ocr is not None:
+            log.warning("photos of lab reports cannot be read (uploadRecordImage answers SERVICE_UNAVAILABLE): %s", ocr)
 
         async def write_events(batches):
             # One request's events are one traversal; a group commit of several requests is

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from typing import Any
 
@@ -10,6 +11,8 @@ from graphdb import writes
 from ingest.labreport import OcrUnavailable, UnreadableImage, lab_records, read_lab_report
 from model.nodes import RecordNode
 from resolvers.context import ResolverContext
+
+log = logging.getLogger("p360.upload")
 
 
 def _bytes_of(upload: Any, limit: int) -> bytes:
@@ -27,8 +30,9 @@ async def upload_record_image(ctx: ResolverContext) -> list[RecordNode]:
         report = await asyncio.to_thread(read_lab_report, data)
     except UnreadableImage as err:
         raise BadUserInput(str(err), "file") from None
-    except OcrUnavailable:
-        raise ServiceUnavailable("reading images is not available on this server right now") from None
+    except OcrUnavailable as err:
+        log.warning("a lab report photo could not be read: %s", err)
+        raise ServiceUnavailable("this server cannot read photos of lab reports: its OCR engine is not installed") from None
     records = lab_records(report, ctx.identity.viewer_id, f"upload-{uuid.uuid4()}", request.now)
     graph = request.graph
     # The lab records first: the report's document links to them. All land, or none.

@@ -24,6 +24,7 @@ from ingest.labreport import (
     OcrUnavailable,
     UnreadableImage,
     lab_records,
+    ocr_problem,
     parse_lab_lines,
     parse_lab_report,
     read_lab_report,
@@ -396,6 +397,16 @@ def test_a_missing_tesseract_is_the_servers_fault_not_the_uploads(
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
     with pytest.raises(OcrUnavailable, match="not installed"):
         read_lab_report(_A_PNG)
+
+
+@needs_tesseract
+def test_the_server_can_tell_it_reads_photos() -> None:
+    assert ocr_problem() is None
+
+
+def test_the_server_can_tell_it_cannot_read_photos(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    assert ocr_problem() == "Tesseract OCR is not installed (no `tesseract` binary)"
 
 
 def test_ingest_stays_clear_of_the_api_layers() -> None:

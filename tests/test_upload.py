@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 
 import aiohttp
+import pytesseract
 import pytest
 
 from tests.labreport_images import Row, render_lab_report
-from tests.support import Api, Population, Response
+from tests.support import Api, Population, Response, start_api, stop_api
 
 pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr is not installed")
 
@@ -76,3 +78,28 @@ async def test_only_patients_upload(api: Api, population: Population):
     population.provider("doc")
     response = await upload(api, api.token("doc", "providers"), render_lab_report(ROWS))
     assert response.codes() == ["FORBIDDEN"]
+
+
+async def test_a_server_without_tesseract_says_so_to_the_user_and_the_operator(
+        api: Api, population: Population, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture):
+    population.patient("p1")
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    with caplog.at_level(logging.WARNING, logger="p360.upload"):
+        response = await upload(api, api.token("p1", "patients"), render_lab_report(ROWS))
+    assert response.body == {"data": None, "errors": [{
+        "message": "this server cannot read photos of lab reports: its OCR engine is not installed",
+        "locations": [{"line": 1, "column": 35}], "path": ["uploadRecordImage"],
+        "extensions": {"code": "SERVICE_UNAVAILABLE"}}]}
+    assert [r.getMessage() for r in caplog.records if r.name == "p360.upload"] == [
+        "a lab report photo could not be read: Tesseract OCR is not installed (no `tesseract` binary)"]
+
+
+async def test_a_server_without_tesseract_warns_when_it_starts(
+        tmp_path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture):
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    with caplog.at_level(logging.WARNING, logger="p360.app"):
+        api, runner = await start_api(tmp_path / "data")
+        await stop_api(api, runner)
+    assert [r.getMessage() for r in caplog.records if r.name == "p360.app"] == [
+        "photos of lab reports cannot be read (uploadRecordImage answers SERVICE_UNAVAILABLE): "
+        "Tesseract OCR is not installed (no `tesseract` binary)"]

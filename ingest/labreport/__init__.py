@@ -1,5 +1,5 @@
 """Photos and scans of paper lab reports → unverified LAB records (OCR with Tesseract)."""
-from ingest.labreport.ocr import MAX_PIXELS, OcrUnavailable, UnreadableImage
+from ingest.labreport.ocr import MAX_PIXELS, OcrUnavailable, UnreadableImage, ocr_problem
 from ingest.labreport.parse import LabLine, LabReport, parse_lab_lines, parse_lab_report
 from ingest.labreport.reader import read_lab_report
 from ingest.labreport.records import lab_records
@@ -11,6 +11,7 @@ __all__ = [
     "OcrUnavailable",
     "UnreadableImage",
     "lab_records",
+    "ocr_problem",
     "parse_lab_lines",
     "parse_lab_report",
     "read_lab_report",

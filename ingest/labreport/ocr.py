@@ -9,6 +9,7 @@ import io
 import math
 import os
 import re
+from typing import Optional
 
 import pytesseract
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -50,6 +51,19 @@ class UnreadableImage(ValueError):
 
 class OcrUnavailable(RuntimeError):
     """Tesseract (or its English data) is not installed: a fault of the server, not the upload."""
+
+
+def ocr_problem() -> Optional[str]:
+    """Why this machine cannot read photos (Tesseract or its English data missing), or None."""
+    try:
+        languages = pytesseract.get_languages(config="")
+    except pytesseract.TesseractNotFoundError:
+        return "Tesseract OCR is not installed (no `tesseract` binary)"
+    except (pytesseract.TesseractError, OSError) as error:
+        return f"Tesseract does not run: {error}"
+    if "eng" not in languages:
+        return "Tesseract has no English language data (tesseract-ocr-eng)"
+    return None
 
 
 def image_text(data: bytes) -> str:
