@@ -152,9 +152,13 @@ class ConsentPolicy:
         )
 
     # -- the payor program ---------------------------------------------------------------
-    def payor_program_categories(self, grants: Iterable[GrantNode], payor_id: str) -> frozenset[RecordCategory]:
+    def payor_program_categories(self, grants: Iterable[GrantNode], payor_id: str,
+                                 deceased_at: Optional[dt.datetime] = None) -> frozenset[RecordCategory]:
         """What a patient's active grants to the payor put in its program (population insights
-        and wellness tips), now; empty when the patient has not opted in. Grants add up."""
+        and wellness tips), now; empty when the patient has not opted in, or has died (the
+        program, its insights' cohort included, is for living members). Grants add up."""
+        if deceased_at is not None and deceased_at <= self.now:
+            return frozenset()
         active = [g for g in grants
                   if g.grantee_type == PAYOR and g.grantee_id == payor_id and g.active_at(self.now)]
         return frozenset().union(*(g.categories for g in active))

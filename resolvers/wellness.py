@@ -18,7 +18,7 @@ async def wellness_tips(ctx: ResolverContext) -> list[Tip]:
     patient = ctx.source
     payor_id = request.services.payor_id
     grants = await ctx.loaders.grants_of_patient.load(patient.id)
-    covered = request.policy.payor_program_categories(grants, payor_id)
+    covered = request.policy.payor_program_categories(grants, payor_id, patient.deceased_at)
     rules = runnable(RULES, covered)
     if not rules:  # not in the program (or not for what any rule reads): no tips
         return []

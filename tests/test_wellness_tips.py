@@ -250,6 +250,15 @@ async def test_tips_only_while_the_payor_grant_is_active(api: Api, population: P
     assert await tips_of(api, "p1") == []
 
 
+async def test_a_deceased_patient_gets_no_tips_as_the_insights_count_living_members_only(
+        api: Api, population: Population):
+    chart(population, "p1")
+    population.grant("p1", "payor", None, grantee_type="Payor")
+    assert len(await tips_of(api, "p1")) == 6
+    population.patient("p1", deceased_at=population.now - dt.timedelta(days=30))
+    assert await tips_of(api, "p1") == []
+
+
 async def test_a_grant_for_some_categories_runs_the_rules_that_read_them(api: Api, population: Population):
     chart(population, "p1")
     population.grant("p1", "payor", [C.VITAL_SIGN], grantee_type="Payor")
