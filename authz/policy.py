@@ -136,6 +136,15 @@ class ConsentPolicy:
     def may_write_record(self, access: PatientAccess, category: RecordCategory) -> bool:
         return category in access.writable
 
+    def write_refusal(self, access: PatientAccess, category: RecordCategory) -> Optional[str]:
+        """Why a provider who may see this patient may not add this record (they see their
+        grants anyway). None for anyone else: a refusal must not tell a hidden patient from a
+        missing one."""
+        if not (access.demographics and self.identity.is_provider):
+            return None
+        return (f"your active grants from this patient do not cover {category.value} records "
+                f"(EPISODE records are always allowed)")
+
     def visible_categories(self, access: PatientAccess,
                            wanted: Optional[RecordCategory]) -> frozenset[RecordCategory]:
         """What a record listing may return: the visible categories, narrowed by a filter."""

@@ -150,7 +150,8 @@ async def add_record(ctx: ResolverContext) -> RecordNode:
     if not request.policy.may_write_record(access, category):
         if request.policy.audited_denial(access):
             request.audit.denied(patient_id)
-        raise Forbidden()
+        reason = request.policy.write_refusal(access, category)
+        raise Forbidden(reason) if reason else Forbidden()
     identity = ctx.identity
     author_id = identity.viewer_id if identity.is_provider else None
     source = "provider" if identity.is_provider else "patient"

@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import nodes
 
+from authz.errors import Forbidden
 from graphdb.bootstrap import ensure_payor_traversal
 from model.categories import RecordCategory
 from model.nodes import RecordComponentData
@@ -47,6 +48,8 @@ from tests.consent_oracle import (
     viewers,
 )
 from tests.support import Api, Population, Response
+
+NOT_VISIBLE = Forbidden().message
 
 SDL_PATH = Path(__file__).resolve().parents[1] / "schema" / "schema.graphql"
 SDL = SDL_PATH.read_text()
@@ -415,6 +418,15 @@ async def test_add_record_succeeds_exactly_when_the_contract_allows(api: Api, wo
         else:
             assert response.status == 200 and response.data is None, where
             assert response.codes() == ["FORBIDDEN"], where
+            message = response.errors[0]["message"]
+            if viewer.kind in ("payor", "admin"):
+                # Refused for the role, whoever the patient.
+                assert message == "this field is for patients, providers only", where
+            else:
+                # A reason only where the viewer may see the patient: else a hidden patient and
+                # a missing one get the same answer.
+                sees_patient = patient_id in world.patient_ids and patient in named(world, viewer)
+                assert (message != NOT_VISIBLE) == sees_patient, where
     # What landed is exactly what was allowed: every viewer's chart says so.
     after = dataclasses.replace(world, records=world.records + tuple(added))
     await asyncio.gather(*(check_chart(api, after, viewer) for viewer in viewers(after)))

@@ -140,14 +140,21 @@ async def test_episodes_and_patient_entries(api: Api, chart: Population):
     assert lab.errors == []
     uncovered = await api.as_provider("doc", add, {"pid": "p1", "input": {"category": "MEDICATION"}})
     assert uncovered.codes() == ["FORBIDDEN"]
+    # The provider sees p1 (and its grants): the refusal may say why.
+    assert uncovered.errors[0]["message"] == (
+        "your active grants from this patient do not cover MEDICATION records (EPISODE records are always allowed)")
     no_grant = await api.as_provider("doc", add, {"pid": "p2", "input": {"category": "EPISODE"}})
     assert no_grant.codes() == ["FORBIDDEN"]
+    assert no_grant.errors[0]["message"] == "not found, or not visible to you"
+    payor = await api.as_payor("payor", add, {"pid": "p1", "input": {"category": "EPISODE"}})
+    assert (payor.codes(), payor.errors[0]["message"]) == (
+        ["FORBIDDEN"], "this field is for patients, providers only")
     home = await api.as_patient("p1", add, {"pid": "p1", "input": {
         "category": "VITAL_SIGN", "code": "85354-9", "components": [
             {"code": "8480-6", "value": "128", "unit": "mm[Hg]"}, {"code": "8462-4", "value": "82", "unit": "mm[Hg]"}]}})
     assert home.data["addRecord"]["source"] == "patient" and home.data["addRecord"]["author"] is None
     not_mine = await api.as_patient("p2", add, {"pid": "p1", "input": {"category": "VITAL_SIGN"}})
-    assert not_mine.codes() == ["FORBIDDEN"]
+    assert (not_mine.codes(), not_mine.errors[0]["message"]) == (["FORBIDDEN"], "not found, or not visible to you")
     naive = await api.as_patient("p1", add, {"pid": "p1", "input": {"category": "OTHER", "effectiveAt": "2026-01-01T00:00:00"}})
     assert naive.codes() == ["BAD_USER_INPUT"]
 
