@@ -1,7 +1,7 @@
 """Small-cell suppression of the patient counts the payor sees.
 
 Primary suppression: no count from 1 to ``THRESHOLD`` (10) patients is published. Zero is
-shown, and never suppressed, so a reader knows that every suppressed cell is at least 1.
+shown, except as a complement (below).
 
 Complementary suppression: the counts of one answer are tied by relations
 ``total = part + part + …`` (the age bands of the authorizing members add up to their
@@ -10,11 +10,14 @@ number). A relation gives a suppressed cell away when
 - exactly one of its cells, the total included, is suppressed: that cell is the total
   minus the other parts (or the sum of the parts);
 - its total is shown and the suppressed parts could only all be 1: their sum, which the total
-  gives away, equals their number.
+  gives away, equals their number;
+- its total and a single part are suppressed and every other part is a shown 0: the count is
+  hidden, but not what it says of those patients — all of the (few) tested members are in that
+  one band, all the authorizing members are of one gender.
 
 Such a relation gets one more suppressed cell: the smallest non-zero part still shown (the
-first listed on a tie), or the total when no part is left. Every relation is checked again
-until none gives anything away; each round suppresses one more cell, so it ends.
+first listed on a tie), else a part that is 0, else the total. Every relation is checked
+again until none gives anything away; each round suppresses one more cell, so it ends.
 
 What it does not do: an audit by linear programming across every relation at once. Cells of
 different relations are tied only through a shared total, and a suppressed total is
@@ -83,20 +86,26 @@ def suppress(counts: Mapping[K, int], relations: Sequence[Relation[K]] = (),
 
 def _gives_away(counts: Mapping[K, int], hidden: set[K], relation: Relation[K]) -> bool:
     hidden_parts = [p for p in relation.parts if p in hidden]
+    shown_parts = [p for p in relation.parts if p not in hidden]
     total_hidden = relation.total in hidden
     if len(hidden_parts) + total_hidden == 1:
         return True
-    if total_hidden or not hidden_parts:
+    if total_hidden:
+        # The one suppressed part is the whole total: the others are all a shown 0.
+        return len(hidden_parts) == 1 and bool(shown_parts) and all(counts[p] == 0 for p in shown_parts)
+    if not hidden_parts:
         return False
     return sum(counts[p] for p in hidden_parts) == len(hidden_parts)
 
 
 def _complement(counts: Mapping[K, int], hidden: set[K], relation: Relation[K]) -> K:
-    candidates = [p for p in relation.parts if p not in hidden and counts[p] > 0]
-    if candidates:
-        return min(candidates, key=lambda p: counts[p])  # min keeps the first of equals
+    shown_parts = [p for p in relation.parts if p not in hidden]
+    non_zero = [p for p in shown_parts if counts[p] > 0]
+    if non_zero:
+        return min(non_zero, key=lambda p: counts[p])  # min keeps the first of equals
+    if shown_parts:
+        return shown_parts[0]
     if relation.total not in hidden:
         return relation.total
-    # Unreachable for consistent counts: a hidden total with no hidden part has a shown
-    # non-zero part (the parts add up to it, and it is at least 1).
+    # Unreachable: a relation with every cell suppressed gives nothing away.
     raise AssertionError(f"nothing left to suppress in {relation!r}")

@@ -54,20 +54,39 @@ def test_two_suppressed_parts_that_could_be_other_values_stay_two():
         "total": SHOWN(40), "a": HIDDEN, "b": HIDDEN, "c": SHOWN(37)}
 
 
-def test_a_suppressed_total_takes_a_part_when_the_parts_would_add_up_to_it():
+def test_a_part_that_is_zero_is_suppressed_before_a_total():
     # x and y suppress each other in the first relation; in the second, y is the only
-    # suppressed cell and its sibling is 0, so the second total must go.
+    # suppressed cell and its sibling is 0: the 0 goes (y + z = 20 keeps y open), the total stays.
     counts = {"t1": 25, "x": 5, "y": 20, "t2": 20, "z": 0}
     shown = suppress(counts, [Relation("t1", ("x", "y")), Relation("t2", ("y", "z"))])
-    assert shown == {"t1": SHOWN(25), "x": HIDDEN, "y": HIDDEN, "t2": HIDDEN, "z": SHOWN(0)}
+    assert shown == {"t1": SHOWN(25), "x": HIDDEN, "y": HIDDEN, "t2": SHOWN(20), "z": HIDDEN}
+
+
+def test_a_suppressed_total_takes_a_part_when_no_part_is_left_to_take():
+    counts = {"t1": 25, "x": 5, "y": 20, "t2": 20}
+    shown = suppress(counts, [Relation("t1", ("x", "y")), Relation("t2", ("y",))])
+    assert shown == {"t1": SHOWN(25), "x": HIDDEN, "y": HIDDEN, "t2": HIDDEN}
 
 
 def test_a_total_shared_by_two_relations_hides_a_part_of_each():
-    # The total is small: every part of both relations that is not zero goes with it.
+    # The total is small: every part of both relations that is not zero goes with it, and a
+    # shown "male: 0" would say that every one of the few is female.
     counts = {"total": 8, "young": 3, "old": 5, "female": 8, "male": 0}
     relations = [Relation("total", ("young", "old")), Relation("total", ("female", "male"))]
     assert suppress(counts, relations) == {
-        "total": HIDDEN, "young": HIDDEN, "old": HIDDEN, "female": HIDDEN, "male": SHOWN(0)}
+        "total": HIDDEN, "young": HIDDEN, "old": HIDDEN, "female": HIDDEN, "male": HIDDEN}
+
+
+def test_a_few_all_in_one_band_do_not_show_as_zeros_around_it():
+    # Tested 2, both in the diabetes range: "0, 0, suppressed" would tell the payor that every
+    # tested member is diabetic. One zero is suppressed with them; which band is not told.
+    counts = {"tested": 2, "normal": 0, "prediabetes": 0, "diabetes": 2}
+    assert suppress(counts, [Relation("tested", ("normal", "prediabetes", "diabetes"))]) == {
+        "tested": HIDDEN, "normal": HIDDEN, "prediabetes": SHOWN(0), "diabetes": HIDDEN}
+
+
+def test_a_relation_of_one_part_says_nothing_more_than_its_cells():
+    assert suppress({"t": 4, "only": 4}, [Relation("t", ("only",))]) == {"t": HIDDEN, "only": HIDDEN}
 
 
 def test_inconsistent_or_negative_counts_are_refused():
@@ -79,12 +98,16 @@ def test_inconsistent_or_negative_counts_are_refused():
 
 def _gives_away(counts, shown, relation) -> bool:
     """Independently of the implementation: can a reader of the published cells compute a
-    suppressed one from this relation? (Every suppressed cell is known to be at least 1.)"""
+    suppressed one from this relation, or tell that one suppressed part holds its whole
+    suppressed total? (Assuming, as a careful reader would, each suppressed cell at least 1.)"""
     cells = (relation.total, *relation.parts)
     hidden = [k for k in cells if shown[k].suppressed]
     if len(hidden) == 1:
         return True
-    if shown[relation.total].suppressed or not hidden:
+    shown_parts = [p for p in relation.parts if not shown[p].suppressed]
+    if shown[relation.total].suppressed:
+        return len(hidden) == 2 and bool(shown_parts) and all(shown[p].value == 0 for p in shown_parts)
+    if not hidden:
         return False
     hidden_sum = counts[relation.total] - sum(counts[p] for p in relation.parts if not shown[p].suppressed)
     return hidden_sum == len(hidden)
