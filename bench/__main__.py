@@ -6,7 +6,8 @@
 Runs the selected benchmarks (all by default: round_trips, floor, load, scale, import), prints
 each one's figures as it finishes, and appends them with the machine's facts to
 ``bench/results.md``. ``--quick`` runs everything at a tiny size (what the smoke test does): it
-checks that the benchmarks work, its figures mean nothing.
+checks that the benchmarks work, its figures mean nothing, so they are appended only where
+``--results`` says.
 """
 from __future__ import annotations
 
@@ -76,7 +77,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="scale: patients seeded (default 1000 10000 100000)")
     parser.add_argument("--scale-budget-minutes", type=float,
                         help="scale: seeding time allowed in all; a size that would not fit is skipped (default 30)")
-    parser.add_argument("--results", type=Path, default=RESULTS, help=f"where to append the figures (default {RESULTS})")
+    parser.add_argument("--results", type=Path,
+                        help=f"where to append the figures (default {RESULTS}; with --quick, nowhere)")
     parser.add_argument("--figures", type=Path, help="also write every benchmark's figures there as JSON")
     parser.add_argument("--work-dir", type=Path,
                         help="where the stores go (kept afterwards); default a temporary directory, removed")
@@ -178,14 +180,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             shutil.rmtree(work_dir, ignore_errors=True)
     seconds = time.perf_counter() - started
     command = "python -m bench " + shlex.join(sys.argv[1:] if argv is None else list(argv))
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    if not args.results.exists():
-        args.results.write_text(HEADER)
-    with args.results.open("a") as results:
-        results.write(_markdown(facts, command.strip(), args.quick, args.only, reports, seconds))
+    results_path = args.results or (None if args.quick else RESULTS)
+    if results_path is not None:
+        results_path.parent.mkdir(parents=True, exist_ok=True)
+        if not results_path.exists():
+            results_path.write_text(HEADER)
+        with results_path.open("a") as results:
+            results.write(_markdown(facts, command.strip(), args.quick, args.only, reports, seconds))
     if args.figures:
         args.figures.write_text(json.dumps({r.name: r.figures for r in reports}, indent=1, default=str))
-    print(f"figures appended to {args.results} ({seconds / 60:.1f} min)")
+    print(f"figures appended to {results_path} ({seconds / 60:.1f} min)" if results_path is not None else
+          f"quick run ({seconds / 60:.1f} min): figures not appended anywhere (--results PATH keeps them)")
     return 1 if any(r.title.endswith("FAILED") for r in reports) else 0
 
 

@@ -71,3 +71,13 @@ def test_every_benchmark_runs_at_a_tiny_size(tmp_path):
     expected = sum(_lines(DEFAULT_INPUT / name) for name in QUICK_FILES)
     imported = figures["import"]
     assert (imported["resources"], imported["written"], imported["rejected"]) == (expected, expected, 0)
+
+
+def test_a_quick_run_leaves_the_committed_results_alone(tmp_path):
+    shared_results = RESULTS.read_bytes() if RESULTS.exists() else None
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--only", "round_trips", "--work-dir", str(tmp_path / "work")],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "figures not appended anywhere (--results PATH keeps them)" in done.stdout.splitlines()[-1]
+    assert (RESULTS.read_bytes() if RESULTS.exists() else None) == shared_results
