@@ -23,13 +23,17 @@ class OperationChoice:
     kind: Optional[OperationType] = None
     # Why no one operation can be run, for the caller (BAD_USER_INPUT).
     problem: Optional[str] = None
+    # The request itself is not well-formed (not a GraphQL request error): HTTP answers 400
+    # whatever the media type, as it does for `variables` that are not an object.
+    malformed: bool = False
 
 
 def choose_operation(query: Any, operation_name: Any = None) -> OperationChoice:
     if not isinstance(query, str):
         return OperationChoice()
     if operation_name is not None and not isinstance(operation_name, str):
-        return OperationChoice(problem="operationName must be a string")
+        return OperationChoice(problem="The GraphQL operation's `operationName` must be a string or null, if provided.",
+                               malformed=True)
     return _choose(query, operation_name)
 
 

@@ -60,6 +60,8 @@ class P360GraphQLView(GraphQLView):
     async def execute_single(self, request: web.Request, request_adapter: Any, sub_response: Any,
                              context: Any, root_value: Any, request_data: Any) -> ExecutionResult:
         choice = choose_operation(request_data.query, request_data.operation_name)
+        if choice.malformed:
+            raise web.HTTPBadRequest(text=choice.problem)
         refusal = choice.problem
         if choice.kind is OperationType.SUBSCRIPTION:
             refusal = "subscriptions run over the WebSocket at /graphql (graphql-transport-ws), not over HTTP"

@@ -106,3 +106,19 @@ async def test_field_errors_stay_200_with_data_in_graphql_response_json(api: Api
     assert (status, content_type) == (200, GRAPHQL_RESPONSE_JSON)
     assert answer["data"] == {"me": {"__typename": "Patient"}, "patient": None}
     assert [(e["path"], e["extensions"]["code"]) for e in answer["errors"]] == [(["patient"], "FORBIDDEN")]
+
+
+@pytest.mark.parametrize("operation_name", [{"obj": "ect"}, 0, False, ["array"]])
+@pytest.mark.parametrize("accept", [GRAPHQL_RESPONSE_JSON, "application/json"])
+async def test_an_operation_name_that_is_not_a_string_is_a_malformed_request(
+        api: Api, population: Population, operation_name, accept):
+    # Not a GraphQL request error but a request that is not well-formed, as `variables` that are
+    # not an object: 400 whatever the media type, nothing executed.
+    population.patient("p1", "Ann Lee")
+    assert api.session is not None
+    headers = {"Content-Type": "application/json", "Accept": accept,
+               "Authorization": f"Bearer {api.token('p1', 'patients')}"}
+    body = {"query": "{ __typename }", "operationName": operation_name}
+    async with api.session.post(api.url, json=body, headers=headers) as response:
+        assert (response.status, await response.text()) == (
+            400, "The GraphQL operation's `operationName` must be a string or null, if provided.")
