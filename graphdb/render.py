@@ -25,6 +25,10 @@ _SCALARS = (str, bool, int, float, dt.datetime, dt.date, uuid.UUID)
 # arity, and a batch of ids can be long).
 _LIST_ARGUMENT_STEPS = frozenset({"V", "E", "hasId"})
 _MAX_ARGUMENTS = 10
+# Steps whose traversal arguments may be grouped into nested steps of the same kind without
+# changing what they emit (union(a, b, c) is union(union(a, b), c), and so on): a batch that
+# makes one branch per group of patients or per event can have any number of them.
+_NESTABLE_STEPS = frozenset({"union", "coalesce", "and", "or"})
 _WRITE_STEPS = frozenset({"addV", "addE", "property", "drop"})
 
 
@@ -91,7 +95,7 @@ class _Renderer:
                 parts.append(f".{name}({self.value(name, list(args))})")
                 continue
             if len(args) > _MAX_ARGUMENTS:
-                raise UnsupportedTraversal(f"step {name!r} has {len(args)} arguments; at most {_MAX_ARGUMENTS}")
+                args = _nested(name, args)
             parts.append(f".{name}({self.args(name, args)})")
         return parts
 
@@ -130,6 +134,20 @@ class _Renderer:
             return f"P.{pred.operator}({self.value(step, list(values))})"
         args = [pred.value] if pred.other is None else [pred.value, pred.other]
         return f"{owner}.{pred.operator}({', '.join(self.value(step, a) for a in args)})"
+
+
+def _nested(step: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``args`` as at most ``_MAX_ARGUMENTS`` arguments: groups of them become nested steps."""
+    if step not in _NESTABLE_STEPS:
+        raise UnsupportedTraversal(f"step {step!r} has {len(args)} arguments; at most {_MAX_ARGUMENTS}")
+    while len(args) > _MAX_ARGUMENTS:
+        groups = []
+        for start in range(0, len(args), _MAX_ARGUMENTS):
+            group = Bytecode()
+            group.add_step(step, *args[start:start + _MAX_ARGUMENTS])
+            groups.append(group)
+        args = tuple(groups)
+    return args
 
 
 # The engine bounds how deeply one expression may nest; a long chain of steps (a batch of

@@ -71,20 +71,13 @@ def upsert_grant(g: GraphTraversalSource, grant: GrantNode) -> GraphTraversal:
     return _upsert(g, vertices.grant(grant))
 
 
-# Children of one union step: the engine takes a bounded number of arguments per step.
-_UNION_FAN_OUT = 8
-
-
 def add_access_events(g: GraphTraversalSource, events: list[AccessEventNode]) -> GraphTraversal:
     """Every event of a batch in one traversal (one commit): each an upsert keyed by its id,
-    linked to its patient. The upserts are branches of a tree of unions rather than one long
-    chain, whose cost grows faster than its length (measured: 50 events 82 ms chained, 23 ms
-    as branches)."""
+    linked to its patient. The upserts are branches of one union rather than one long chain,
+    whose cost grows faster than its length (measured: 50 events 82 ms chained, 23 ms as
+    branches)."""
     assert events, "add_access_events needs at least one event"
-    branches = [_event_upsert(event) for event in events]
-    while len(branches) > _UNION_FAN_OUT:
-        branches = [__.union(*branches[i:i + _UNION_FAN_OUT]) for i in range(0, len(branches), _UNION_FAN_OUT)]
-    return g.inject(0).union(*branches)
+    return g.inject(0).union(*(_event_upsert(event) for event in events))
 
 
 def _event_upsert(event: AccessEventNode) -> GraphTraversal:

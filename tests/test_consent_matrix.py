@@ -214,3 +214,63 @@ def test_plain_guarded_fields_call_their_guards_directly():
     assert direct == {"Patient.name", "Patient.birthDate", "Patient.gender"} | {
         f"Record.{name}" for name in ("code", "system", "display", "value", "unit", "components",
                                       "referenceRange", "interpretation", "status", "effectiveAt", "source")}
+
+
+SINGLE = [C.LAB, C.VITAL_SIGN, C.CONDITION, C.PROCEDURE, C.MEDICATION, C.IMMUNIZATION,
+          C.ALLERGY, C.ENCOUNTER, C.DOCUMENT, C.OTHER]
+
+LIST = """query Listing { myPatients { id records(first: 50) {
+    totalCount edges { node { id category value author { id } } } } } }"""
+
+
+async def test_a_provider_lists_records_of_eleven_patients_with_distinct_grants(api: Api, population: Population):
+    # Patients who show the same categories are paged together, one union branch per set of
+    # categories; the engine takes at most ten arguments per step, and eleven sets once made
+    # every records field of the request an internal error.
+    population.provider("doc", "Dr. Doc")
+    expected: dict[str, set[str]] = {}
+    # Ten patients grant one category each ({X, EPISODE} visible), the eleventh EPISODE only:
+    # eleven different sets of visible categories in one page round.
+    for i, granted in enumerate(SINGLE + [C.EPISODE]):
+        pid = f"pt-{i:02d}"
+        population.patient(pid, f"Patient {i}")
+        population.grant(pid, "doc", [granted])
+        population.record(pid, granted, record_id=f"seen-{pid}", value=f"seen-{pid}")
+        hidden = C.LAB if granted is not C.LAB else C.VITAL_SIGN
+        population.record(pid, hidden, record_id=f"hidden-{pid}", value=f"HIDDEN-{pid}")
+        expected[pid] = {f"seen-{pid}"}
+
+    response = await api.as_provider("doc", LIST)
+
+    assert response.errors == [], response.errors
+    got = {p["id"]: {e["node"]["id"] for e in p["records"]["edges"]} for p in response.data["myPatients"]}
+    assert got == expected
+    assert all(p["records"]["totalCount"] == 1 for p in response.data["myPatients"])
+    assert "HIDDEN-" not in json.dumps(response.body)
+
+
+async def test_two_patients_with_different_grants_in_one_request_do_not_cross_over(api: Api, population: Population):
+    """One provider, LAB from A and VITAL_SIGN from B, both in one request by every path
+    (aliases, myPatients, category filters, authors): neither's grant leaks into the other's."""
+    population.provider("doc", "Dr. Doc")
+    for pid in ("pt-a", "pt-b"):
+        population.patient(pid, f"Patient {pid}")
+        population.record(pid, C.LAB, record_id=f"lab-{pid}", value=f"LAB-{pid}", author_id="doc")
+        population.record(pid, C.VITAL_SIGN, record_id=f"vital-{pid}", value=f"VITAL-{pid}", author_id="doc")
+    population.grant("pt-a", "doc", [C.LAB])
+    population.grant("pt-b", "doc", [C.VITAL_SIGN])
+    page = "totalCount edges { node { id category value display author { name } } }"
+    query = f"""query Both {{
+      a: patient(id: "pt-a") {{ records {{ {page} }} vital: records(category: VITAL_SIGN) {{ {page} }} }}
+      b: patient(id: "pt-b") {{ records {{ {page} }} lab: records(category: LAB) {{ {page} }} }}
+      myPatients {{ id records(first: 5) {{ {page} }} }}
+    }}"""
+
+    response = await api.as_provider("doc", query)
+
+    text = json.dumps(response.body)
+    assert response.errors == [], response.errors
+    assert "VITAL-pt-a" not in text and "LAB-pt-b" not in text
+    assert "LAB-pt-a" in text and "VITAL-pt-b" in text
+    assert response.data["a"]["vital"]["totalCount"] == 0
+    assert response.data["b"]["lab"]["totalCount"] == 0

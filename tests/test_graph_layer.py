@@ -98,6 +98,24 @@ def test_long_traversals_are_built_in_statements(graph):
     assert graph.run_sync(g.V().has_label("Patient").count()) == [300]
 
 
+def test_steps_of_many_branches_run_as_nested_steps_of_the_same_kind(graph):
+    # The engine takes at most ten arguments per step; a batch may make one branch per group of
+    # patients or per event, so union, coalesce, and and or of any width must run as one.
+    g = graph.g
+    for width in (11, 25, 123):
+        assert graph.run_sync(g.inject(0).union(*(__.constant(i) for i in range(width)))) == list(range(width))
+    empty_then_found = [__.V("Patient/none").values("x") for _ in range(14)] + [__.constant("found"), __.constant("late")]
+    assert graph.run_sync(g.inject(0).coalesce(*empty_then_found)) == ["found"]
+    graph.run_sync(g.add_v("Patient").property(T.id, "Patient/a").property("n", 5))
+    assert graph.run_sync(g.V().and_(*(__.has("n", P.gt(i)) for i in range(12))).count()) == [0]
+    assert graph.run_sync(g.V().and_(*(__.has("n", P.gte(i % 6)) for i in range(12))).count()) == [1]
+    assert graph.run_sync(g.V().or_(*(__.has("n", i) for i in range(12))).count()) == [1]
+    assert graph.run_sync(g.V().or_(*(__.has("n", 100 + i) for i in range(12))).count()) == [0]
+    # A step whose arguments are keys cannot be split, and says so.
+    with pytest.raises(UnsupportedTraversal, match="step 'project' has 11 arguments; at most 10"):
+        render(g.V().project(*(f"k{i}" for i in range(11))).bytecode)
+
+
 def test_the_store_survives_a_restart(tmp_path):
     first = open_graph(tmp_path / "data")
     first.run_sync(first.g.add_v("Patient").property(T.id, "Patient/a").property("name", "Ann"))
