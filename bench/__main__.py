@@ -173,6 +173,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             except Exception as error:  # one broken benchmark must not hide the others' figures
                 traceback.print_exc()
                 report = _failed(name, error)
+            if args.quick:
+                report.unjudged("--quick sizes are too small to judge a goal")
             reports.append(report)
             print(report.text(), flush=True)
     finally:

@@ -41,6 +41,10 @@ class Report:
     # Machine-readable figures, for the smoke test and anyone scripting over a run.
     figures: dict[str, Any] = dataclasses.field(default_factory=dict)
 
+    def unjudged(self, reason: str) -> None:
+        """Keeps the goals' wording but gives no verdict: figures at tiny sizes say nothing of them."""
+        self.goals = [(goal, f"not judged ({reason})") for goal, _ in self.goals]
+
     def table(self, *headers: str) -> Table:
         table = Table(headers)
         self.tables.append(table)

@@ -38,6 +38,9 @@ def test_every_benchmark_runs_at_a_tiny_size(tmp_path):
     for title in TITLES:
         assert title in done.stdout
     assert "FAILED" not in done.stdout
+    # Tiny sizes judge no goal: a 'not met' there would read as a failure.
+    assert "-> not judged (--quick sizes are too small to judge a goal)" in done.stdout
+    assert " met" not in done.stdout
     # The figures went to the file asked for, with the machine's facts; the shared one is untouched.
     written = results.read_text()
     assert "quick (smoke) run: figures meaningless" in written
