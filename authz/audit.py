@@ -22,6 +22,8 @@ class _PatientTrail:
     allowed: bool = False
     denied: bool = False
     categories: set[RecordCategory] = dataclasses.field(default_factory=set)
+    # The categories a denied request asked for, where it named them (a record to add, say).
+    denied_categories: set[RecordCategory] = dataclasses.field(default_factory=set)
     record_ids: set[str] = dataclasses.field(default_factory=set)
     grant_ids: set[str] = dataclasses.field(default_factory=set)
 
@@ -48,8 +50,11 @@ class AuditTrail:
             trail.record_ids.add(record_id)
             trail.categories.add(category)
 
-    def denied(self, patient_id: str) -> None:
-        self._trail(patient_id).denied = True
+    def denied(self, patient_id: str, category: Optional[RecordCategory] = None) -> None:
+        trail = self._trail(patient_id)
+        trail.denied = True
+        if category is not None:
+            trail.denied_categories.add(category)
 
     def events(self) -> list[AccessEventNode]:
         viewer = self.identity
@@ -59,6 +64,7 @@ class AuditTrail:
                 if not happened:
                     continue
                 allowed = outcome == "ALLOWED"
+                categories = trail.categories if allowed else trail.denied_categories
                 events.append(AccessEventNode(
                     id=str(uuid.uuid4()),
                     patient_id=patient_id,
@@ -67,7 +73,7 @@ class AuditTrail:
                     viewer_type=viewer.viewer_type,
                     viewer_name=viewer.viewer_name,
                     operation=self.operation,
-                    categories=tuple(sorted(trail.categories, key=lambda c: c.value)) if allowed else (),
+                    categories=tuple(sorted(categories, key=lambda c: c.value)),
                     record_count=len(trail.record_ids) if allowed else 0,
                     outcome=outcome,
                     grant_ids=tuple(sorted(trail.grant_ids)) if allowed else (),

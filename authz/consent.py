@@ -51,7 +51,7 @@ class ConsentExtension(FieldExtension):
         decision = _decision(context, access, self.need, category)
         if not decision.allowed:
             if context.policy.audited_denial(access):
-                context.audit.denied(access.patient_id)
+                context.audit.denied(access.patient_id, category)
             raise Forbidden()
         record_id = getattr(source, "id", None) if category is not None else None
         if decision.audited:

@@ -149,7 +149,7 @@ async def add_record(ctx: ResolverContext) -> RecordNode:
     access = await request.scope.of(patient_id)
     if not request.policy.may_write_record(access, category):
         if request.policy.audited_denial(access):
-            request.audit.denied(patient_id)
+            request.audit.denied(patient_id, category)
         reason = request.policy.write_refusal(access, category)
         raise Forbidden(reason) if reason else Forbidden()
     identity = ctx.identity

@@ -29,7 +29,9 @@ class AccessEvent:
     viewer_type: str = strawberry.field(description="Provider, Payor or Admin.")
     viewer_name: Optional[str] = strawberry.field(description="Name of who asked, when known.")
     operation: Optional[str] = strawberry.field(description="The GraphQL operation name of the request.")
-    categories: list[RecordCategory] = strawberry.field(description="Categories of the records disclosed.")  # type: ignore[valid-type]
+    categories: list[RecordCategory] = strawberry.field(  # type: ignore[valid-type]
+        description="ALLOWED: categories of the records disclosed. DENIED: the categories asked for, where the "
+                    "request named them (the category of a record to add, say).")
     record_count: int = strawberry.field(description="How many records were disclosed.")
     grant_ids: list[strawberry.ID] = strawberry.field(description="The grants that allowed it.")
 

@@ -157,6 +157,12 @@ async def test_episodes_and_patient_entries(api: Api, chart: Population):
     assert (not_mine.codes(), not_mine.errors[0]["message"]) == (["FORBIDDEN"], "not found, or not visible to you")
     naive = await api.as_patient("p1", add, {"pid": "p1", "input": {"category": "OTHER", "effectiveAt": "2026-01-01T00:00:00"}})
     assert naive.codes() == ["BAD_USER_INPUT"]
+    # Each patient's log tells what was attempted: the category of the refused record.
+    logs = {pid: (await api.as_patient(pid, LOG, {"id": pid})).data["patient"]["accessLog"] for pid in ("p1", "p2")}
+    assert [(e["viewerId"], e["outcome"], e["categories"]) for e in logs["p1"] if e["outcome"] == "DENIED"] == [
+        ("doc", "DENIED", ["MEDICATION"])]
+    assert [(e["viewerId"], e["outcome"], e["categories"], e["recordCount"]) for e in logs["p2"]] == [
+        ("doc", "DENIED", ["EPISODE"], 0)]
 
     listing = await api.as_patient("p1", """query($id: ID!) { patient(id: $id) { records(first: 50) { edges { node {
         category effectiveAt author { name } components { code value unit } } } } } }""", {"id": "p1"})
