@@ -47,3 +47,37 @@ async def test_bad_variables_are_bad_input_naming_the_variable(api: Api, populat
     assert "int()" not in response.errors[0]["message"]
     broken = await api.as_patient("p1", "{ me { ")
     assert broken.codes() == ["GRAPHQL_PARSE_FAILED"]
+
+
+def fan_out(levels: int, on_type: str, field: str, root: str) -> str:
+    """``levels`` fragments, each spreading the next twice: 2**levels paths in ~60 bytes a level."""
+    fragments = " ".join(f"fragment F{i} on {on_type} {{ {field} ...F{i + 1} ...F{i + 1} }}" for i in range(levels))
+    return f"query {{ {root} {{ ...F0 }} }} {fragments} fragment F{levels} on {on_type} {{ {field} }}"
+
+
+async def test_fragments_that_fan_out_are_measured_once_each(api: Api, population: Population):
+    # 2**40 paths: walked path by path (as the limiters did before), validation would hold the
+    # event loop for days; measured fragment by fragment it is immediate.
+    population.patient("p1")
+    response = await api.as_patient("p1", fan_out(40, "Patient", "id", "me"))
+    assert response.body == {"data": {"me": {"id": "p1"}}}
+    aliased = await api.as_patient("p1", fan_out(40, "Patient", "a: id", "me"))
+    assert aliased.codes() == ["GRAPHQL_VALIDATION_FAILED"]
+    assert aliased.errors[0]["message"] == "over a million aliases found. Allowed: 30"
+
+
+async def test_fragments_that_fan_out_are_measured_once_without_a_token_too(api: Api):
+    # Development mode answers introspection-only documents without a token.
+    response = await api.post(fan_out(40, "__Schema", "description", "__schema"))
+    assert response.body == {"data": {"__schema": {"description": None}}}
+
+
+async def test_aliases_spread_by_fragments_count_each_time_they_are_spread(api: Api, population: Population):
+    population.patient("p1")
+    fragment = "fragment A on Patient { " + " ".join(f"a{i}: id" for i in range(8)) + " }"
+    four_times = "{ me { ... on Patient { ...A ...A } ...A ...A } } " + fragment
+    response = await api.as_patient("p1", four_times)
+    assert response.errors[0]["message"] == "32 aliases found. Allowed: 30"
+    three_times = "{ me { ... on Patient { ...A ...A } ...A } } " + fragment
+    response = await api.as_patient("p1", three_times)
+    assert response.body == {"data": {"me": {f"a{i}": "p1" for i in range(8)}}}
