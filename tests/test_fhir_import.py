@@ -536,6 +536,41 @@ def test_command_exits_non_zero_when_nothing_can_be_imported(tmp_path: Path, gra
     assert out.getvalue().endswith("import-fhir: no .ndjson or .json files found in the given paths\n")
 
 
+def test_json_nested_too_deeply_is_rejected_alone(tmp_path: Path, graph: GraphClient) -> None:
+    # Deeper than Python's JSON decoder recurses: the whole run used to end in a traceback.
+    deep = '{"resourceType": "Condition", "x": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    lines = write_ndjson(tmp_path / "conditions.ndjson", [
+        {"resourceType": "Patient", "id": "p", "name": [{"family": "A"}]}, deep,
+        {"resourceType": "Condition", "id": "c1", "code": {"text": "x"}, "subject": {"reference": "Patient/p"}},
+    ])
+    single = tmp_path / "single.json"
+    single.write_text(deep)
+    out = io.StringIO()
+    assert import_fhir(graph, [str(lines), str(single)], PAYOR, out, progress=False) == 0
+    assert out.getvalue().splitlines()[-3:] == [
+        "Rejected 2 entries:",
+        f"  {lines}:2: malformed JSON: it nests too deeply to be a FHIR resource",
+        f"  {single}: malformed JSON: it nests too deeply to be a FHIR resource",
+    ]
+    assert sorted(graph.run_sync(graph.g.V().has_label(model.RECORD).id_())) == [model.vid(model.RECORD, "c1")]
+
+
+def test_rejections_name_the_real_fault(tmp_path: Path, graph: GraphClient) -> None:
+    # Each was reported as something else: "has no id", a JSON parse error, "no such file".
+    lines = write_ndjson(tmp_path / "faults.ndjson", [
+        {"resourceType": "Patient", "id": 5, "name": [{"family": "A"}]},
+        {"resourceType": "Patient", "id": "p", "name": [{"family": "A"}]},
+        {"resourceType": "Condition", "id": "c", "subject": "Patient/p", "code": {"text": "x"}},
+    ])
+    out = io.StringIO()
+    assert import_fhir(graph, [str(lines), "/dev/null"], PAYOR, out, progress=False) == 0
+    assert out.getvalue().splitlines()[-3:] == [
+        "  /dev/null: not a regular file or folder",
+        f"  {lines}:1: invalid Patient: id: Input should be a valid string",
+        f"  {lines}:3: invalid Condition: subject: expected an object (a FHIR element), got the text 'Patient/p'",
+    ]
+
+
 def test_a_failing_write_is_rejected_alone_and_leaves_nothing_half_written(graph: GraphClient) -> None:
     def pending(line: int, traversal: Any) -> PendingWrite:
         entry = SourceEntry({}, "Patient", f"p{line}", Location("x.ndjson", line),

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ingest.fhir.report import Location, Rejection
+from model.text import NOT_UNICODE, invalid_text_path
 
 NDJSON_SUFFIXES = frozenset({".ndjson", ".jsonl"})
 JSON_SUFFIXES = frozenset({".json"})
@@ -93,6 +94,8 @@ def discover_files(paths: list[str]) -> tuple[list[InputFile], list[Rejection]]:
                 found.setdefault(path.resolve(), InputFile(path, f"fhir:{path.stem}"))
             else:
                 rejections.append(Rejection(Location(str(path)), "not a .ndjson or .json file"))
+        elif path.exists():
+            rejections.append(Rejection(Location(str(path)), "not a regular file or folder"))
         else:
             rejections.append(Rejection(Location(str(path)), "no such file or folder"))
     return [found[key] for key in sorted(found)], rejections
@@ -122,27 +125,49 @@ def _read_ndjson(input_file: InputFile) -> Iterator[SourceEntry | Rejection]:
                 continue
             try:
                 # Without its newline, so an error's column is on this line.
-                document = json.loads(line.rstrip("\r\n"), parse_float=Decimal)
-            except json.JSONDecodeError as err:
-                yield Rejection(location, f"malformed JSON: {err.msg} (column {err.colno})")
+                document = _decode_json(line.rstrip("\r\n"))
+            except MalformedJson as err:
+                yield Rejection(location, str(err))
                 continue
             yield from _resources_of(document, input_file, location)
 
 
 def _read_json(input_file: InputFile) -> Iterator[SourceEntry | Rejection]:
     try:
-        document = json.loads(input_file.path.read_bytes().decode("utf-8-sig"), parse_float=Decimal)
+        document = _decode_json(input_file.path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError:
         yield Rejection(Location(input_file.display), "not UTF-8 text")
         return
-    except json.JSONDecodeError as err:
-        yield Rejection(Location(input_file.display, line=err.lineno),
-                        f"malformed JSON: {err.msg} (column {err.colno})")
+    except MalformedJson as err:
+        yield Rejection(Location(input_file.display, line=err.line), str(err))
         return
     # A single resource in a file is "line 1"; a Bundle's entries are numbered instead.
     is_bundle = isinstance(document, dict) and document.get("resourceType") == "Bundle"
     location = Location(input_file.display, line=None if is_bundle else 1)
     yield from _resources_of(document, input_file, location)
+
+
+class MalformedJson(ValueError):
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+def _decode_json(text: str) -> Any:
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as err:
+        raise MalformedJson(f"malformed JSON: {err.msg} (column {err.colno})", err.lineno) from None
+    except RecursionError:
+        raise MalformedJson("malformed JSON: it nests too deeply to be a FHIR resource") from None
+
+
+def _entry(resource: dict[str, Any], resource_id: str | None, location: Location, input_file: InputFile,
+           full_url: str | None = None, bundle_key: str | None = None) -> SourceEntry | Rejection:
+    where = invalid_text_path(resource)
+    if where is not None:
+        return Rejection(location, f"the text at {where} {NOT_UNICODE}")
+    return SourceEntry(resource, resource["resourceType"], resource_id, location, input_file, full_url, bundle_key)
 
 
 def _resources_of(document: Any, input_file: InputFile,
@@ -153,8 +178,7 @@ def _resources_of(document: Any, input_file: InputFile,
     if document["resourceType"] == "Bundle":
         yield from _bundle_entries(document, input_file, location)
         return
-    yield SourceEntry(document, document["resourceType"], _plain_id(document.get("id")),
-                      location, input_file)
+    yield _entry(document, _plain_id(document.get("id")), location, input_file)
 
 
 def _bundle_entries(bundle: dict[str, Any], input_file: InputFile,
@@ -184,9 +208,8 @@ def _bundle_entries(bundle: dict[str, Any], input_file: InputFile,
             yield Rejection(entry_location, "not a FHIR resource (no resourceType)")
             continue
         full_url = entry.get("fullUrl") if isinstance(entry.get("fullUrl"), str) else None
-        yield SourceEntry(resource, resource["resourceType"],
-                          _entry_id(resource, request, full_url), entry_location, input_file,
-                          full_url, bundle_key)
+        yield _entry(resource, _entry_id(resource, request, full_url), entry_location, input_file,
+                     full_url, bundle_key)
 
 
 def _entry_id(resource: dict[str, Any], request: dict[str, Any], full_url: str | None) -> str | None:

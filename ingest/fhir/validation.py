@@ -41,9 +41,17 @@ def validation_problem(resource: dict[str, Any]) -> str | None:
 
 def _describe(err: pydantic.ValidationError) -> str:
     problems = err.errors(include_url=False)
-    named = [f"{_path(problem['loc'])}: {problem['msg']}" for problem in problems[:MAX_PROBLEMS_NAMED]]
+    named = [f"{_path(problem['loc'])}: {_message(problem)}" for problem in problems[:MAX_PROBLEMS_NAMED]]
     more = len(problems) - len(named)
     return "; ".join(named) + (f" (and {more} more)" if more > 0 else "")
+
+
+def _message(problem: Any) -> str:
+    # The models also take an element as JSON text; a plain string where an element belongs
+    # (a reference written "Patient/p") is then reported as text that is not JSON.
+    if problem["type"] == "json_invalid" and isinstance(problem.get("input"), str):
+        return "expected an object (a FHIR element), got the text " + repr(problem["input"][:40])
+    return problem["msg"]
 
 
 def _path(location: tuple[int | str, ...]) -> str:
@@ -70,10 +78,11 @@ def screen_entries(entries: Iterable[SourceEntry],
     for done, entry in enumerate(entries, start=1):
         if entry.resource_type not in IMPORTED_TYPES:
             screened.skipped[entry.resource_type] += 1
-        elif not entry.resource_id:
-            screened.rejections.append(Rejection(entry.location, f"{entry.resource_type} has no id"))
+        # Validated first: an id that is there but not text is the validator's to name.
         elif (problem := validation_problem(entry.resource)) is not None:
             screened.rejections.append(Rejection(entry.location, problem))
+        elif not entry.resource_id:
+            screened.rejections.append(Rejection(entry.location, f"{entry.resource_type} has no id"))
         else:
             screened.accepted.append(entry)
         if on_screened:
