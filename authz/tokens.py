@@ -21,6 +21,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from model.text import is_unicode_text
+
 DEV_ISSUER = "urn:p360:development-issuer"
 DEV_AUDIENCE = "p360"
 DEV_KEY_FILENAME = "dev-issuer-key.pem"
@@ -172,6 +174,10 @@ class TokenVerifier:
         self.keys = keys
 
     async def verify(self, token: str) -> Claims:
+        # A JWT is base64url and dots; anything else (a header that was not UTF-8 arrives with
+        # surrogate escapes) is refused here rather than inside the JWT library.
+        if not token.isascii():
+            raise InvalidToken("the token is not a well-formed JWT")
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -205,11 +211,15 @@ class TokenVerifier:
             raise InvalidToken("the token was issued in the future")
         if claims.get("token_use") != "id":
             raise InvalidToken("an ID token is required (token_use must be 'id')")
+        for name in ("sub", "custom:p360_id"):
+            value = claims.get(name)
+            if value is not None and not (isinstance(value, str) and value and is_unicode_text(value)):
+                raise InvalidToken(f"the token's {name} claim must be non-empty text")
         groups = claims.get("cognito:groups") or []
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
             raise InvalidToken("cognito:groups must be a list of group names")
         return Claims(
-            subject=str(claims["sub"]),
+            subject=claims["sub"],
             issuer=str(claims["iss"]),
             groups=tuple(g for g in groups if g in GROUPS),
             expires_at=int(claims["exp"]),

@@ -2,11 +2,14 @@
 audit commit that must succeed before any patient data leaves."""
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from typing import Any, Optional
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from cross_web import HTTPException
 from graphql import GraphQLError, OperationType
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.exceptions import ConnectionRejectionError
@@ -20,6 +23,7 @@ from graphdb.errors import GraphError
 from model.timeutil import utcnow
 from p360.media_types import GRAPHQL_RESPONSE_JSON, JSON, is_request_error, response_media_type
 from p360.operation_choice import choose_operation
+from p360.request_text import invalid_text_error
 from p360.websocket import P360TransportWSHandler, SocketContext
 from resolvers.context import RequestContext, Services, new_request_context
 from schema.errors import request_error_code
@@ -44,6 +48,48 @@ class P360GraphQLView(GraphQLView):
         self.services = services
         self.authenticator = authenticator
 
+    def decode_json(self, data: str | bytes) -> object:
+        # Both transports read JSON here; a JSONDecodeError is what each answers as bad JSON
+        # (HTTP 400, socket close 4400), so the other ways JSON can fail become one.
+        try:
+            return json.loads(data)
+        except RecursionError:
+            raise json.JSONDecodeError("it nests too deeply", "", 0) from None
+        except UnicodeDecodeError:
+            raise json.JSONDecodeError("it is not UTF-8", "", 0) from None
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            value = self.decode_json(data)
+        except json.JSONDecodeError as err:
+            raise HTTPException(400, f"Unable to parse request body as JSON: {err.msg}") from None
+        if not isinstance(value, (dict, list)):
+            raise HTTPException(400, "The request body must be a JSON object: a GraphQL request")
+        return value
+
+    async def parse_http_body(self, request: Any) -> Any:
+        try:
+            return await super().parse_http_body(request)
+        except web.RequestPayloadError:
+            raise HTTPException(400, "The request body could not be read: it does not match its "
+                                     "Content-Encoding (or was cut short)") from None
+
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        # The form is read once (the adapter keeps it); Strawberry walks `map` as the multipart
+        # spec shapes it, and fails on any other shape with an exception of its own.
+        try:
+            form = await request.get_form_data()
+        except (ValueError, HttpProcessingError):
+            raise HTTPException(400, "Unable to parse the multipart body") from None
+        files_map = form.form.get("map", "{}")
+        if not _is_file_map(self.parse_json(files_map) if isinstance(files_map, (str, bytes)) else files_map):
+            raise HTTPException(400, "The multipart `map` must be an object from file field names to lists "
+                                     "of paths into `operations`, such as {\"0\": [\"variables.file\"]}")
+        try:
+            return await super().parse_multipart(request)
+        except (AttributeError, TypeError, IndexError, ValueError):
+            raise HTTPException(400, "The multipart `map` names a path that is not in `operations`") from None
+
     async def get_context(self, request: web.Request, response: web.StreamResponse) -> RequestContext:
         request_id = uuid.uuid4().hex
         if isinstance(response, web.WebSocketResponse):
@@ -59,6 +105,11 @@ class P360GraphQLView(GraphQLView):
 
     async def execute_single(self, request: web.Request, request_adapter: Any, sub_response: Any,
                              context: Any, root_value: Any, request_data: Any) -> ExecutionResult:
+        bad_text = invalid_text_error({"query": request_data.query, "variables": request_data.variables,
+                                       "operationName": request_data.operation_name,
+                                       "extensions": request_data.extensions})
+        if bad_text is not None:
+            return ExecutionResult(data=None, errors=[bad_text])
         choice = choose_operation(request_data.query, request_data.operation_name)
         if choice.malformed:
             raise web.HTTPBadRequest(text=choice.problem)
@@ -124,3 +175,8 @@ class P360GraphQLView(GraphQLView):
         response = super().create_response(response_data, sub_response)
         response.content_type = sub_response.get(MEDIA_TYPE_KEY, JSON)
         return response
+
+
+def _is_file_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(paths, list) and all(isinstance(p, str) for p in paths) for paths in value.values())

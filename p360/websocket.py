@@ -15,12 +15,13 @@ import time
 from contextlib import suppress
 from typing import Any, Optional
 
-from graphql import OperationType
+from graphql import GraphQLError, OperationType
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 
 from authz.identity import Identity
 from model.timeutil import utcnow
 from p360.operation_choice import choose_operation
+from p360.request_text import invalid_text_error
 from resolvers.context import RequestContext, Services, new_request_context
 
 log = logging.getLogger("p360.websocket")
@@ -71,16 +72,26 @@ class P360TransportWSHandler(BaseGraphQLTransportWSHandler):
         log.info("closing a subscription socket: its token expired")
         await self.websocket.close(code=CLOSE_FORBIDDEN, reason=EXPIRED_REASON)
 
+    async def handle_message(self, message: Any) -> None:
+        problem = message_problem(message)
+        if problem is not None:
+            await self.handle_invalid_message(problem)
+            return
+        await super().handle_message(message)
+
     async def handle_subscribe(self, message: Any) -> None:
-        payload = message.get("payload") if isinstance(message, dict) else None
-        if self.connection_acknowledged and isinstance(payload, dict):
-            choice = choose_operation(payload.get("query"), payload.get("operationName"))
-            refusal = choice.problem
-            if choice.kind is not None and choice.kind is not OperationType.SUBSCRIPTION:
-                refusal = f"only subscriptions run over the WebSocket; send this {choice.kind.value} by POST /graphql"
+        payload = message["payload"]
+        if self.connection_acknowledged:
+            refusal = invalid_text_error(payload)
+            if refusal is None:
+                choice = choose_operation(payload.get("query"), payload.get("operationName"))
+                problem = choice.problem
+                if choice.kind is not None and choice.kind is not OperationType.SUBSCRIPTION:
+                    problem = f"only subscriptions run over the WebSocket; send this {choice.kind.value} by POST /graphql"
+                if problem is not None:
+                    refusal = GraphQLError(problem, extensions={"code": "BAD_USER_INPUT"})
             if refusal is not None:
-                await self.send_message({"id": message["id"], "type": "error", "payload": [{
-                    "message": refusal, "extensions": {"code": "BAD_USER_INPUT"}}]})
+                await self.send_message({"id": message["id"], "type": "error", "payload": [refusal.formatted]})
                 return
         await super().handle_subscribe(message)
 
@@ -90,3 +101,22 @@ class P360TransportWSHandler(BaseGraphQLTransportWSHandler):
             with suppress(asyncio.CancelledError):
                 await self._expiry
         await super().shutdown()
+
+
+def message_problem(message: Any) -> Optional[str]:
+    """Why a graphql-transport-ws message is malformed (the socket closes with 4400 and this
+    reason), or None. Strawberry reads the fields without checking their shape."""
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        return "Invalid message: a message must be a JSON object with a string type"
+    if message["type"] != "subscribe":
+        return None
+    if not isinstance(message.get("id"), str) or not message["id"]:
+        return "Invalid message: a subscribe message needs a string id"
+    payload = message.get("payload")
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return "Invalid message: a subscribe payload must be an object with a string query"
+    if not isinstance(payload.get("variables"), (dict, type(None))):
+        return "Invalid message: the subscribe payload's variables must be an object or null"
+    if not isinstance(payload.get("operationName"), (str, type(None))):
+        return "Invalid message: the subscribe payload's operationName must be a string or null"
+    return None

@@ -16,7 +16,11 @@ log = logging.getLogger("p360.upload")
 
 
 def _bytes_of(upload: Any, limit: int) -> bytes:
-    data = upload.read(limit + 1) if hasattr(upload, "read") else bytes(upload)
+    if not hasattr(upload, "read"):
+        # A variable given inline (a string, a number) instead of mapped to a file part.
+        raise BadUserInput("the file must be a file part of a GraphQL multipart request, mapped to "
+                           "this variable by `map`", "file")
+    data = upload.read(limit + 1)
     if len(data) > limit:
         raise PayloadTooLarge(f"the file is larger than the limit of {limit // (1024 * 1024)} MiB")
     return data
