@@ -60,12 +60,9 @@ class P360GraphQLView(GraphQLView):
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
-            value = self.decode_json(data)
+            return self.decode_json(data)
         except json.JSONDecodeError as err:
             raise HTTPException(400, f"Unable to parse request body as JSON: {err.msg}") from None
-        if not isinstance(value, (dict, list)):
-            raise HTTPException(400, "The request body must be a JSON object: a GraphQL request")
-        return value
 
     async def parse_http_body(self, request: Any) -> Any:
         try:
@@ -73,6 +70,9 @@ class P360GraphQLView(GraphQLView):
         except web.RequestPayloadError:
             raise HTTPException(400, "The request body could not be read: it does not match its "
                                      "Content-Encoding (or was cut short)") from None
+        except AttributeError:
+            # Strawberry reads the decoded request with .get: JSON other than an object has none.
+            raise HTTPException(400, "The request body must be a JSON object: a GraphQL request") from None
 
     async def parse_multipart(self, request: Any) -> dict[str, str]:
         # The form is read once (the adapter keeps it); Strawberry walks `map` as the multipart

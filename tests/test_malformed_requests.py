@@ -33,6 +33,7 @@ async def raw_post(api: Api, body: bytes, **headers: str) -> tuple[int, str]:
     (b'"a string"', "must be a JSON object"),
     (b"42", "must be a JSON object"),
     (b"null", "must be a JSON object"),
+    (b'[{"query": "{ me { __typename } }"}]', "Batching is not enabled"),
     (b'{"query": "{ me { __typename } }\xff"}', "not UTF-8"),
     (b'{"query": "{ me { __typename } }", "variables": {"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}",
      "nests too deeply"),
