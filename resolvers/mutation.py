@@ -17,6 +17,8 @@ from resolvers.context import ResolverContext
 MAX_GRANT_DAYS = 365
 _TEXT_LIMITS = {"code": 200, "system": 500, "display": 1000, "value": 1000, "unit": 100,
                 "referenceRange": 200, "interpretation": 50}
+# A panel's parts: a full blood count has about twenty.
+MAX_COMPONENTS = 100
 
 
 async def _require_owner(ctx: ResolverContext, patient_id: str) -> None:
@@ -109,6 +111,8 @@ def _text(data: dict[str, Any], key: str, argument: str) -> Optional[str]:
 
 def record_from_input(data: dict[str, Any], patient_id: str, source: str,
                       author_id: Optional[str], status: str = "final") -> RecordNode:
+    if len(data.get("components") or []) > MAX_COMPONENTS:
+        raise BadUserInput(f"input.components holds more than {MAX_COMPONENTS} parts", "input.components")
     components = tuple(
         RecordComponentData(
             code=_text(c, "code", f"input.components[{i}].code"),

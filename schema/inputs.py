@@ -37,7 +37,7 @@ class RecordInput:
     display: Optional[str] = strawberry.field(default=None, description="Human-readable name.")
     value: Optional[str] = strawberry.field(default=None, description="Value as text.")
     unit: Optional[str] = strawberry.field(default=None, description="Unit of the value.")
-    components: Optional[list[RecordComponentInput]] = strawberry.field(default=None, description="Parts, e.g. of a blood pressure.")
+    components: Optional[list[RecordComponentInput]] = strawberry.field(default=None, description="Parts, e.g. of a blood pressure; at most 100.")
     reference_range: Optional[str] = strawberry.field(default=None, description="Reference range as text.")
     interpretation: Optional[str] = strawberry.field(default=None, description="Interpretation flag (H, L…).")
     effective_at: Optional[dt.datetime] = strawberry.field(default=None, description="When it happened, with a UTC offset.")

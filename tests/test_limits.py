@@ -81,3 +81,21 @@ async def test_aliases_spread_by_fragments_count_each_time_they_are_spread(api: 
     three_times = "{ me { ... on Patient { ...A ...A } ...A } } " + fragment
     response = await api.as_patient("p1", three_times)
     assert response.body == {"data": {"me": {f"a{i}": "p1" for i in range(8)}}}
+
+
+async def test_a_record_over_its_size_limits_is_refused_naming_the_field_and_nothing_is_stored(
+        api: Api, population: Population):
+    population.patient("p1")
+    mutation = 'mutation($input: RecordInput!) { addRecord(patientId: "p1", input: $input) { id } }'
+    for record, argument in (
+            ({"category": "LAB", "display": "x" * 1001}, "input.display"),
+            ({"category": "LAB", "components": [{"unit": "u" * 101}]}, "input.components[0].unit"),
+            ({"category": "LAB", "components": [{"display": "part"}] * 101}, "input.components")):
+        response = await api.as_patient("p1", mutation, {"input": record})
+        assert response.codes() == ["BAD_USER_INPUT"], response.body
+        assert response.errors[0]["extensions"]["argument"] == argument
+    at_the_limits = {"category": "LAB", "display": "x" * 1000, "components": [{"unit": "u" * 100}] * 100}
+    assert (await api.as_patient("p1", mutation, {"input": at_the_limits})).codes() == []
+    listing = await api.as_patient("p1", "{ me { ... on Patient { records { totalCount edges { node { components { unit } } } } } } }")
+    records = listing.data["me"]["records"]
+    assert records["totalCount"] == 1 and len(records["edges"][0]["node"]["components"]) == 100
