@@ -6,12 +6,15 @@ from typing import Any
 
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 
+from schema.limits import MAX_TOKENS
+
 
 def is_introspection_only(body: Any) -> bool:
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return False
     try:
-        document = parse(body["query"])
+        # Read before any token: held to the schema's token limit like every document.
+        document = parse(body["query"], max_tokens=MAX_TOKENS)
     except GraphQLError:
         return False
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]

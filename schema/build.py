@@ -5,13 +5,13 @@ from functools import partial
 from typing import Any, Iterable, Optional
 
 import strawberry
-from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, ParserCache
 from strawberry.types.graphql import OperationType
 
 from schema.direct_guards import resolve_guards_directly
 from schema.directives import Auth, Consent
 from schema.errors import ErrorShaping
-from schema.limits import MAX_TOKENS, QueryLimits
+from schema.limits import MAX_TOKENS, ValidationWithinLimits
 from schema.mutation import Mutation
 from schema.operation import OperationNaming
 from schema.query import Query
@@ -39,10 +39,9 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     # Factories, not instances: an extension keeps per-request state, so every request gets
     # its own.
     extensions = [
-        QueryLimits,
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         partial(ParserCache, maxsize=512),     # both caches are shared across requests
-        partial(ValidationCache, maxsize=512),
+        partial(ValidationWithinLimits, maxsize=512),
         partial(ErrorShaping, suggestions=introspection),
         OperationNaming,
     ]

@@ -48,6 +48,8 @@ class ErrorShaping(SchemaExtension):
             # without the text of whatever exception a scalar parser raised.
             message = error.message if original is None else error.message.split("; ", 1)[0]
             message = _PARSER_DETAIL.sub(r"\1.", message)
+            if message == "Validation aborted.":  # graphql-core's own budget ran out
+                message = "Validation aborted: the document nests or repeats too much to be checked."
             if not self.suggestions:
                 message = _SUGGESTION.sub("", message)
             message = message if len(message) <= _MAX_MESSAGE else message[:_MAX_MESSAGE - 1] + "…"

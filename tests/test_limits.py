@@ -1,6 +1,7 @@
 """Hostile query shapes get a clear error naming what was wrong, and nothing runs."""
 from __future__ import annotations
 
+from p360.introspection import is_introspection_only
 from tests.support import Api, Population
 
 
@@ -56,20 +57,26 @@ def fan_out(levels: int, on_type: str, field: str, root: str) -> str:
 
 
 async def test_fragments_that_fan_out_are_measured_once_each(api: Api, population: Population):
-    # 2**40 paths: walked path by path (as the limiters did before), validation would hold the
-    # event loop for days; measured fragment by fragment it is immediate.
+    # 2**24 paths: walked path by path (as the limiters did before), validation held the event
+    # loop for minutes; measured fragment by fragment it is immediate.
     population.patient("p1")
-    response = await api.as_patient("p1", fan_out(40, "Patient", "id", "me"))
+    response = await api.as_patient("p1", fan_out(24, "Patient", "id", "me"))
     assert response.body == {"data": {"me": {"id": "p1"}}}
-    aliased = await api.as_patient("p1", fan_out(40, "Patient", "a: id", "me"))
+    aliased = await api.as_patient("p1", fan_out(24, "Patient", "a: id", "me"))
     assert aliased.codes() == ["GRAPHQL_VALIDATION_FAILED"]
     assert aliased.errors[0]["message"] == "over a million aliases found. Allowed: 30"
+    deeper = await api.as_patient("p1", fan_out(26, "Patient", "id", "me"))
+    assert deeper.codes() == ["GRAPHQL_VALIDATION_FAILED"]
+    assert deeper.errors[0]["message"] == "fragments spread fragments more than 25 deep"
 
 
 async def test_fragments_that_fan_out_are_measured_once_without_a_token_too(api: Api):
     # Development mode answers introspection-only documents without a token.
-    response = await api.post(fan_out(40, "__Schema", "description", "__schema"))
+    response = await api.post(fan_out(24, "__Schema", "description", "__schema"))
     assert response.body == {"data": {"__schema": {"description": None}}}
+    chain = " ".join(f"fragment F{i} on __Schema {{ ...F{i + 1} }}" for i in range(500))
+    response = await api.post(f"{{ __schema {{ ...F0 }} }} {chain} fragment F500 on __Schema {{ description }}")
+    assert response.errors[0]["message"] == "fragments spread fragments more than 25 deep"
 
 
 async def test_aliases_spread_by_fragments_count_each_time_they_are_spread(api: Api, population: Population):
@@ -81,6 +88,21 @@ async def test_aliases_spread_by_fragments_count_each_time_they_are_spread(api: 
     three_times = "{ me { ... on Patient { ...A ...A } ...A } } " + fragment
     response = await api.as_patient("p1", three_times)
     assert response.body == {"data": {"me": {f"a{i}": "p1" for i in range(8)}}}
+
+
+async def test_a_field_repeated_past_the_limit_is_refused_before_validation(api: Api, population: Population):
+    # graphql-core checks every pair of same-named fields: 1,200 `me { __typename }` (under the
+    # token limit) held the event loop for over a second.
+    population.patient("p1")
+    response = await api.as_patient("p1", "{ " + " ".join(["me { __typename }"] * 1200) + " }")
+    assert response.errors[0]["message"] == "'me' is selected 1200 times in one selection set. Allowed: 50"
+    # Fragments count once each, as execution collects them; inline fragments merge.
+    fragments = " ".join(f"fragment F{i} on Patient {{ id }}" for i in range(30))
+    spreads = " ".join(f"...F{i} ...F{i}" for i in range(30))
+    response = await api.as_patient("p1", f"{{ me {{ ... on Patient {{ {spreads} id }} }} }} {fragments}")
+    assert response.body == {"data": {"me": {"id": "p1"}}}
+    response = await api.as_patient("p1", "{ me { ... on Patient { " + "id " * 26 + "} " + "id " * 25 + "} }")
+    assert response.errors[0]["message"] == "'id' is selected 51 times in one selection set. Allowed: 50"
 
 
 async def test_a_record_over_its_size_limits_is_refused_naming_the_field_and_nothing_is_stored(
@@ -99,3 +121,10 @@ async def test_a_record_over_its_size_limits_is_refused_naming_the_field_and_not
     listing = await api.as_patient("p1", "{ me { ... on Patient { records { totalCount edges { node { components { unit } } } } } } }")
     records = listing.data["me"]["records"]
     assert records["totalCount"] == 1 and len(records["edges"][0]["node"]["components"]) == 100
+
+
+def test_a_document_over_the_token_limit_is_not_read_as_introspection_only():
+    # Read before any token is checked: parsed without the limit, 10 MB of `__typename` held the
+    # event loop for 14 s for a caller who never signed in.
+    assert is_introspection_only({"query": "{" + " __typename" * 4000 + "}"})
+    assert not is_introspection_only({"query": "{" + " __typename" * 6000 + "}"})
