@@ -382,6 +382,8 @@ _A_JPEG = render_lab_report([Row("Glucose", "98", "", "mg/dL", "70-99")], header
     pytest.param(_A_JPEG[: len(_A_JPEG) // 2], "the image is damaged: ", id="truncated-jpeg"),
     pytest.param(_png_header_only(8000, 6000), "the image is too large", id="48-megapixels"),
     pytest.param(_png_header_only(50_000, 50_000), "the image is too large", id="decompression-bomb"),
+    pytest.param(_png_header_only(1, 40_000_000), "the image is 1x40000000 pixels: no side may be longer",
+                 id="a-thin-strip"),
     pytest.param(blank_page(), "no text could be read from the image", id="blank-png", marks=needs_tesseract),
     pytest.param(blank_page(fmt="JPEG"), "no text could be read from the image", id="blank-jpeg", marks=needs_tesseract),
     pytest.param(blank_page(4, 4), "no text could be read from the image", id="tiny", marks=needs_tesseract),

@@ -24,6 +24,9 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 # 600 dpi A4 scan (35 MP); decoded in RGB that is ~120 MB, so a small compressed file that claims
 # a huge size (a decompression bomb) is refused before any pixel is decoded.
 MAX_PIXELS = 40_000_000
+# And no side longer than a 600 dpi scan of a page a metre long: a thin strip within the pixel
+# limit (1 x 40,000,000) cost seconds of resizing, and holds no page.
+MAX_SIDE = 24_000
 
 # Tesseract reads best with capital letters ~20-40 px high. A page photographed or scanned to be
 # 2000-4000 px wide puts normal print there; smaller images are enlarged (at most 4×: beyond that
@@ -100,6 +103,8 @@ def _decode(data: bytes) -> Image.Image:
     if width * height > MAX_PIXELS:
         raise UnreadableImage(f"the image is too large: {width}x{height} pixels "
                               f"(at most {MAX_PIXELS // 1_000_000} megapixels)")
+    if max(width, height) > MAX_SIDE:
+        raise UnreadableImage(f"the image is {width}x{height} pixels: no side may be longer than {MAX_SIDE:,}")
     try:
         image.load()
         # Phone photos are stored sideways with an EXIF note on how to turn them.
