@@ -7,6 +7,7 @@ that takes decoded JSON (requests, tokens, imports) refuses such text, naming wh
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Optional
 
 
@@ -25,6 +26,14 @@ def invalid_text_path(value: Any, path: str = "") -> Optional[str]:
     value that is not valid Unicode; ``path`` itself for a bad top-level string; None when
     all text is valid. Walks with its own stack: a value may nest deeper than Python
     recursion allows."""
+    try:
+        # Encoding the whole value at C speed settles the common case: all text valid.
+        json.dumps(value, ensure_ascii=False, default=lambda other: None).encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        pass
+    except (RecursionError, ValueError, TypeError):
+        pass  # nested deeper than the encoder goes, or not JSON-like: walk it
     pending: list[tuple[str, Any]] = [(path, value)]
     while pending:
         where, item = pending.pop()

@@ -22,7 +22,7 @@ from ingest.labreport import ocr_problem
 from p360 import graphiql
 from p360.config import Settings
 from p360.introspection import is_introspection_only
-from p360.view import IDENTITY_KEY, P360GraphQLView
+from p360.view import IDENTITY_KEY, REQUEST_LIMIT_BYTES, P360GraphQLView
 from resolvers.context import Services
 from resolvers.identity_lookup import viewer_lookup
 from schema.build import build_schema
@@ -61,6 +61,11 @@ async def _graphql(request: web.Request) -> web.StreamResponse:
     if request.content_length is not None and request.content_length > settings.upload_limit_bytes + BODY_OVERHEAD_BYTES:
         return error_response(PayloadTooLarge(
             f"the request is larger than the limit of {settings.upload_limit_bytes // (1024 * 1024)} MiB"))
+    if (request.content_length is not None and request.content_length > REQUEST_LIMIT_BYTES
+            and not request.content_type.startswith("multipart/")):
+        return error_response(PayloadTooLarge(
+            f"the request is larger than the limit of {REQUEST_LIMIT_BYTES // (1024 * 1024)} MiB for one that "
+            "uploads no file"))
     header = request.headers.get("Authorization")
     try:
         request[IDENTITY_KEY] = await app[AUTHENTICATOR].identify(header)

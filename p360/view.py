@@ -35,6 +35,10 @@ CONTEXT_KEY = web.RequestKey("p360.context", RequestContext)
 RESPONSE_KEY = web.RequestKey("p360.response", web.StreamResponse)
 MEDIA_TYPE_KEY = web.ResponseKey("p360.media_type", str)
 
+# A request that is not an upload: the largest record input is about 300 KB; decoding and
+# checking a body runs on the event loop, about half a second per MiB of small items.
+REQUEST_LIMIT_BYTES = 1024 * 1024
+
 # A caller who may only introspect (development mode, no token): resolves nothing.
 ANONYMOUS = Identity("anonymous", "Anonymous", None, "anonymous", "", 0)
 
@@ -59,6 +63,10 @@ class P360GraphQLView(GraphQLView):
             raise json.JSONDecodeError("it is not UTF-8", "", 0) from None
 
     def parse_json(self, data: str | bytes) -> Any:
+        # Also a body sent without a Content-Length, which the app could not refuse up front.
+        if len(data) > REQUEST_LIMIT_BYTES:
+            raise HTTPException(413, f"the request's JSON is larger than the limit of "
+                                     f"{REQUEST_LIMIT_BYTES // (1024 * 1024)} MiB for one that uploads no file")
         try:
             return self.decode_json(data)
         except json.JSONDecodeError as err:

@@ -124,3 +124,25 @@ async def test_a_malformed_socket_message_closes_the_socket_with_4400_saying_why
     init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {api.token('p1', 'patients')}"}}
     code, text = await close_after(api, init, message)
     assert (code, reason in text) == (4400, True), text
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+async def test_a_request_over_a_mebibyte_that_uploads_no_file_is_413(api: Api, population: Population, chunked):
+    # Decoding and checking a body runs on the event loop: 10 MB of small items held it for
+    # seconds. With a Content-Length it is refused before it is read or its sender signed in.
+    population.patient("p1")
+    body = json.dumps({"query": "{ me { __typename } }", "variables": {"v": [0] * 600_000}}).encode()
+    assert len(body) > 1024 * 1024
+    token = f"Bearer {api.token('p1', 'patients')}"
+    if not chunked:
+        status, text = await raw_post(api, body, Content_Type="application/json", Authorization=token)
+    else:
+        assert api.session is not None
+
+        async def chunks():
+            yield body
+
+        async with api.session.post(api.url, data=chunks(), headers={
+                "Content-Type": "application/json", "Authorization": token}) as response:
+            status, text = response.status, await response.text()
+    assert (status, "larger than the limit of 1 MiB for one that uploads no file" in text) == (413, True), text
