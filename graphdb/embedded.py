@@ -95,7 +95,10 @@ class EmbeddedConnection(RemoteConnection):
                 ) from err
             raise GraphUnavailable(f"cannot open the graph store in {store_path}: {err}") from err
         self._graph = self._store.graph
-        self._graph.set_limits(max_operations=0, max_array_size=0, max_map_size=0)
+        # The engine's script limits guard against untrusted scripts; ours are rendered from
+        # traversals with every value bound, and its 16 MiB string limit broke batched reads of
+        # large records. Records have their own size limit (model/record_size.py).
+        self._graph.set_limits(max_operations=0, max_array_size=0, max_map_size=0, max_string_size=0)
         self._closed = False
         self._writes = 0
         self._lock = threading.Lock()

@@ -18,4 +18,5 @@ class RemoteOptions:
     tls_verify: bool = True
     iam: bool = False
     region: Optional[str] = None
-    max_message_bytes: int = 16 * 1024 * 1024
+    # One answer is one message: a provider's view of a hundred patients' pages comes back whole.
+    max_message_bytes: int = 64 * 1024 * 1024

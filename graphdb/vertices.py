@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from graphdb import codec, model
 from model.nodes import GrantNode, PatientNode, PayorNode, ProviderNode, RecordNode
+from model.record_size import check_record_size
 
 # (edge label, the vertex ids at the other end): every edge of that label on that side is
 # replaced by exactly these (none: the label's edges are removed).
@@ -47,7 +48,9 @@ def organization(org_id: str, name: str | None) -> VertexWrite:
 
 
 def record(node: RecordNode) -> VertexWrite:
-    """The patient, the author and the result records named must exist when it is written."""
+    """The patient, the author and the result records named must exist when it is written.
+    Raises RecordTooLarge for a record over the size every reader can take."""
+    check_record_size(node)
     author = (model.vid(model.PROVIDER, node.author_id),) if node.author_id else ()
     return VertexWrite(
         model.RECORD, model.vid(model.RECORD, node.id), codec.record_properties(node),

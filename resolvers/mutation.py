@@ -11,14 +11,13 @@ from authz.policy import Need
 from graphdb import model, writes
 from model.categories import ALL_CATEGORIES, RecordCategory
 from model.nodes import GrantNode, RecordComponentData, RecordNode
+from model.record_size import MAX_COMPONENTS, RecordTooLarge, check_record_size
 from resolvers import traversals
 from resolvers.context import ResolverContext
 
 MAX_GRANT_DAYS = 365
 _TEXT_LIMITS = {"code": 200, "system": 500, "display": 1000, "value": 1000, "unit": 100,
                 "referenceRange": 200, "interpretation": 50}
-# A panel's parts: a full blood count has about twenty.
-MAX_COMPONENTS = 100
 
 
 async def _require_owner(ctx: ResolverContext, patient_id: str) -> None:
@@ -111,6 +110,7 @@ def _text(data: dict[str, Any], key: str, argument: str) -> Optional[str]:
 
 def record_from_input(data: dict[str, Any], patient_id: str, source: str,
                       author_id: Optional[str], status: str = "final") -> RecordNode:
+    # Before each part is read: a list of a million parts is refused at once.
     if len(data.get("components") or []) > MAX_COMPONENTS:
         raise BadUserInput(f"input.components holds more than {MAX_COMPONENTS} parts", "input.components")
     components = tuple(
@@ -126,7 +126,7 @@ def record_from_input(data: dict[str, Any], patient_id: str, source: str,
     effective_at = data.get("effective_at")
     if effective_at is not None and effective_at.tzinfo is None:
         raise BadUserInput("effectiveAt needs a UTC offset", "input.effectiveAt")
-    return RecordNode(
+    record = RecordNode(
         id=str(uuid.uuid4()),
         patient_id=patient_id,
         category=data["category"],
@@ -143,6 +143,11 @@ def record_from_input(data: dict[str, Any], patient_id: str, source: str,
         source=source,
         author_id=author_id,
     )
+    try:
+        check_record_size(record)
+    except RecordTooLarge as err:
+        raise BadUserInput(str(err), "input.components" if err.field == "components" else "input") from None
+    return record
 
 
 async def add_record(ctx: ResolverContext) -> RecordNode:

@@ -10,6 +10,7 @@ from authz.errors import BadUserInput, PayloadTooLarge, ServiceUnavailable
 from graphdb import writes
 from ingest.labreport import OcrUnavailable, UnreadableImage, lab_records, read_lab_report
 from model.nodes import RecordNode
+from model.record_size import RecordTooLarge
 from resolvers.context import ResolverContext
 
 log = logging.getLogger("p360.upload")
@@ -40,5 +41,9 @@ async def upload_record_image(ctx: ResolverContext) -> list[RecordNode]:
     records = lab_records(report, ctx.identity.viewer_id, f"upload-{uuid.uuid4()}", request.now)
     graph = request.graph
     # The lab records first: the report's document links to them. All land, or none.
-    await graph.run_atomic([writes.upsert_record(graph.g, r) for r in records])
+    try:
+        writes_of_records = [writes.upsert_record(graph.g, r) for r in records]
+    except RecordTooLarge as err:
+        raise BadUserInput(f"the report's text is too long to keep: {err}", "file") from None
+    await graph.run_atomic(writes_of_records)
     return records

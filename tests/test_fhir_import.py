@@ -556,18 +556,24 @@ def test_json_nested_too_deeply_is_rejected_alone(tmp_path: Path, graph: GraphCl
 
 
 def test_rejections_name_the_real_fault(tmp_path: Path, graph: GraphClient) -> None:
-    # Each was reported as something else: "has no id", a JSON parse error, "no such file".
+    # Each was reported as something else ("has no id", a JSON parse error, "no such file"), or
+    # was stored and then broke every read of the patient's records (a record too large).
     lines = write_ndjson(tmp_path / "faults.ndjson", [
         {"resourceType": "Patient", "id": 5, "name": [{"family": "A"}]},
         {"resourceType": "Patient", "id": "p", "name": [{"family": "A"}]},
         {"resourceType": "Condition", "id": "c", "subject": "Patient/p", "code": {"text": "x"}},
     ])
+    with lines.open("a") as more:
+        more.write(json.dumps({"resourceType": "Observation", "id": "o1", "status": "final",
+                               "code": {"text": "note"}, "subject": {"reference": "Patient/p"},
+                               "valueString": "x" * 100_001}) + "\n")
     out = io.StringIO()
     assert import_fhir(graph, [str(lines), "/dev/null"], PAYOR, out, progress=False) == 0
-    assert out.getvalue().splitlines()[-3:] == [
+    assert out.getvalue().splitlines()[-4:] == [
         "  /dev/null: not a regular file or folder",
         f"  {lines}:1: invalid Patient: id: Input should be a valid string",
         f"  {lines}:3: invalid Condition: subject: expected an object (a FHIR element), got the text 'Patient/p'",
+        f"  {lines}:4: the record holds 100,048 characters of text; at most 100,000",
     ]
 
 
