@@ -23,7 +23,7 @@ from graphdb.errors import GraphError
 from model.timeutil import utcnow
 from p360.media_types import GRAPHQL_RESPONSE_JSON, JSON, is_request_error, response_media_type
 from p360.operation_choice import choose_operation
-from p360.request_text import invalid_text_error
+from p360.request_values import invalid_request_error
 from p360.websocket import P360TransportWSHandler, SocketContext
 from resolvers.context import RequestContext, Services, new_request_context
 from schema.errors import request_error_code
@@ -113,11 +113,11 @@ class P360GraphQLView(GraphQLView):
 
     async def execute_single(self, request: web.Request, request_adapter: Any, sub_response: Any,
                              context: Any, root_value: Any, request_data: Any) -> ExecutionResult:
-        bad_text = invalid_text_error({"query": request_data.query, "variables": request_data.variables,
+        invalid = invalid_request_error({"query": request_data.query, "variables": request_data.variables,
                                        "operationName": request_data.operation_name,
                                        "extensions": request_data.extensions})
-        if bad_text is not None:
-            return ExecutionResult(data=None, errors=[bad_text])
+        if invalid is not None:
+            return ExecutionResult(data=None, errors=[invalid])
         choice = choose_operation(request_data.query, request_data.operation_name)
         if choice.malformed:
             raise web.HTTPBadRequest(text=choice.problem)

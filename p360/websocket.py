@@ -21,7 +21,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Bas
 from authz.identity import Identity
 from model.timeutil import utcnow
 from p360.operation_choice import choose_operation
-from p360.request_text import invalid_text_error
+from p360.request_values import invalid_request_error
 from resolvers.context import RequestContext, Services, new_request_context
 
 log = logging.getLogger("p360.websocket")
@@ -82,7 +82,7 @@ class P360TransportWSHandler(BaseGraphQLTransportWSHandler):
     async def handle_subscribe(self, message: Any) -> None:
         payload = message["payload"]
         if self.connection_acknowledged:
-            refusal = invalid_text_error(payload)
+            refusal = invalid_request_error(payload)
             if refusal is None:
                 choice = choose_operation(payload.get("query"), payload.get("operationName"))
                 problem = choice.problem

@@ -1,6 +1,10 @@
 """Hostile query shapes get a clear error naming what was wrong, and nothing runs."""
 from __future__ import annotations
 
+import pytest
+
+from model.categories import RecordCategory
+from model.record_size import RecordTooLarge
 from p360.introspection import is_introspection_only
 from tests.support import Api, Population
 
@@ -128,3 +132,45 @@ def test_a_document_over_the_token_limit_is_not_read_as_introspection_only():
     # event loop for 14 s for a caller who never signed in.
     assert is_introspection_only({"query": "{" + " __typename" * 4000 + "}"})
     assert not is_introspection_only({"query": "{" + " __typename" * 6000 + "}"})
+
+
+async def test_a_record_over_the_size_every_reader_can_take_is_refused_by_every_writer(api: Api, population: Population):
+    # A provider's 1 MB addRecord of 250,000 empty parts, or an imported Observation with a
+    # 20,000,000-character value, was stored, and every later read of the patient's records, and
+    # of every patient read in the same batch, failed.
+    population.patient("p1")
+    population.provider("doc")
+    population.grant("p1", "doc")
+    mutation = 'mutation($input: RecordInput!) { addRecord(patientId: "p1", input: $input) { id } }'
+    # Refused before the variables are coerced (250,000 input objects took 13 s).
+    response = await api.as_provider("doc", mutation, {"input": {"category": "EPISODE", "components": [{}] * 250_000}})
+    assert response.codes() == ["BAD_USER_INPUT"], response.body
+    assert response.errors[0]["extensions"]["argument"] == "input"
+    assert "the list at input.components has 250,000 items; at most 1,000" in response.errors[0]["message"]
+    # Within every field's limit, over the record's: 100 parts of 2,800 characters each.
+    part = {"code": "c" * 200, "system": "s" * 500, "display": "d" * 1000, "value": "v" * 1000, "unit": "u" * 100}
+    response = await api.as_provider("doc", mutation, {"input": {"category": "EPISODE", "components": [part] * 100}})
+    assert response.codes() == ["BAD_USER_INPUT"], response.body
+    assert response.errors[0]["extensions"]["argument"] == "input"
+    assert "characters of text; at most 100,000" in response.errors[0]["message"]
+    with pytest.raises(RecordTooLarge):
+        population.record("p1", RecordCategory.LAB, display="x" * 100_001)
+    listing = await api.as_patient("p1", "{ me { ... on Patient { records { totalCount } } } }")
+    assert listing.body == {"data": {"me": {"records": {"totalCount": 0}}}}
+
+
+async def test_records_as_large_as_allowed_read_back_in_one_batch(api: Api, population: Population):
+    # Pages of many patients are read in one traversal. The embedded engine's own string limit
+    # (16 MiB per script value) made such a batch unreadable: our scripts are generated, never
+    # user-written, so it is off; a remote answer may be up to 64 MiB.
+    population.provider("doc")
+    for patient in ("p1", "p2"):
+        population.patient(patient)
+        population.grant(patient, "doc")
+        for _ in range(100):
+            population.record(patient, RecordCategory.DOCUMENT, display="x" * 99_000)
+    response = await api.as_provider("doc", "{ myPatients { records(first: 100) { edges { node { display } } } } }")
+    assert response.codes() == [], response.body
+    pages = [patient["records"]["edges"] for patient in response.data["myPatients"]]
+    assert [len(page) for page in pages] == [100, 100]
+    assert {len(e["node"]["display"]) for page in pages for e in page} == {99_000}
