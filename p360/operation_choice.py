@@ -19,13 +19,15 @@ from schema.limits import MAX_TOKENS
 
 @dataclasses.dataclass(frozen=True)
 class OperationChoice:
-    # None with no problem: the document does not parse, which Strawberry answers itself.
+    # None with no problem: the document does not parse (see syntax_error).
     kind: Optional[OperationType] = None
     # Why no one operation can be run, for the caller (BAD_USER_INPUT).
     problem: Optional[str] = None
     # The request itself is not well-formed (not a GraphQL request error): HTTP answers 400
     # whatever the media type, as it does for `variables` that are not an object.
     malformed: bool = False
+    # The document does not parse: why (Strawberry says so over HTTP, not over the socket).
+    syntax_error: Optional[GraphQLError] = None
 
 
 def choose_operation(query: Any, operation_name: Any = None) -> OperationChoice:
@@ -43,8 +45,8 @@ def _choose(query: str, operation_name: Optional[str]) -> OperationChoice:
     try:
         # Within the same token limit as the schema's parser: a document over it is refused there.
         document = parse(query, max_tokens=MAX_TOKENS)
-    except GraphQLError:
-        return OperationChoice()
+    except GraphQLError as error:
+        return OperationChoice(syntax_error=error)
     operation = get_operation_ast(document, operation_name)
     if operation is not None:
         return OperationChoice(kind=operation.operation)

@@ -23,6 +23,7 @@ from model.timeutil import utcnow
 from p360.operation_choice import choose_operation
 from p360.request_values import invalid_request_error
 from resolvers.context import RequestContext, Services, new_request_context
+from schema.errors import request_error_code
 
 log = logging.getLogger("p360.websocket")
 
@@ -90,10 +91,23 @@ class P360TransportWSHandler(BaseGraphQLTransportWSHandler):
                     problem = f"only subscriptions run over the WebSocket; send this {choice.kind.value} by POST /graphql"
                 if problem is not None:
                     refusal = GraphQLError(problem, extensions={"code": "BAD_USER_INPUT"})
+                elif choice.syntax_error is not None:
+                    # Strawberry would end the subscription with no word of why.
+                    refusal = GraphQLError(choice.syntax_error.message, extensions={"code": "GRAPHQL_PARSE_FAILED"})
             if refusal is not None:
                 await self.send_message({"id": message["id"], "type": "error", "payload": [refusal.formatted]})
                 return
         await super().handle_subscribe(message)
+
+    async def send_message(self, message: Any) -> None:
+        # Errors before execution (validation, limits) come from Strawberry without the
+        # `extensions.code` every error carries over HTTP.
+        if isinstance(message, dict) and message.get("type") == "error":
+            for error in message.get("payload") or []:
+                if isinstance(error, dict):
+                    extensions = error.setdefault("extensions", {})
+                    extensions.setdefault("code", request_error_code(error.get("message", "")))
+        await super().send_message(message)
 
     async def shutdown(self) -> None:
         if self._expiry is not None:
@@ -119,4 +133,6 @@ def message_problem(message: Any) -> Optional[str]:
         return "Invalid message: the subscribe payload's variables must be an object or null"
     if not isinstance(payload.get("operationName"), (str, type(None))):
         return "Invalid message: the subscribe payload's operationName must be a string or null"
+    if not isinstance(payload.get("extensions"), (dict, type(None))):
+        return "Invalid message: the subscribe payload's extensions must be an object or null"
     return None

@@ -116,6 +116,8 @@ async def close_after(api: Api, *messages: Any) -> tuple[int | None, str]:
     ({"id": 1, "type": "subscribe", "payload": {"query": "subscription { accessEvents { id } }"}}, "needs a string id"),
     ({"id": "1", "type": "subscribe", "payload": {"query": "subscription { accessEvents { id } }", "variables": []}},
      "variables must be an object or null"),
+    ({"id": "1", "type": "subscribe", "payload": {"query": "subscription { accessEvents { id } }", "extensions": "x"}},
+     "extensions must be an object or null"),
     ("[" * 100_000 + "]" * 100_000, "WebSocket message must be valid JSON"),
 ])
 async def test_a_malformed_socket_message_closes_the_socket_with_4400_saying_why(api: Api, population: Population,

@@ -260,6 +260,27 @@ async def test_the_named_subscription_of_a_document_runs(api: Api, clinic):
     assert await listeners_settle(api, 0) == 0
 
 
+async def test_errors_before_a_subscription_runs_carry_a_code_as_over_http(api: Api, clinic):
+    # A document that did not parse ended the subscription with no word of why; validation
+    # errors and limits came without `extensions.code`.
+    socket = await connect(api, api.token("p1", "patients"))
+    await socket.subscribe("a", "subscription {")
+    message = await socket.receive()
+    assert (message["type"], message["payload"][0]["extensions"]) == ("error", {"code": "GRAPHQL_PARSE_FAILED"})
+    assert message["payload"][0]["message"].startswith("Syntax Error: Expected Name, found <EOF>.")
+    await socket.subscribe("b", "subscription { accessEvents { nope } }")
+    message = await socket.receive()
+    assert message == {"id": "b", "type": "error", "payload": [{
+        "message": "Cannot query field 'nope' on type 'AccessEvent'.", "locations": [{"line": 1, "column": 31}],
+        "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}]}
+    await socket.subscribe("c", "subscription { " + " ".join(["accessEvents { id }"] * 51) + " }")
+    message = await socket.receive()
+    assert message["payload"][0] == {
+        "message": "'accessEvents' is selected 51 times in one selection set. Allowed: 50",
+        "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}
+    await socket.close()
+
+
 async def test_an_operation_name_the_document_lacks_is_bad_input(api: Api, clinic):
     response = await api.as_patient("p1", CHART, {"id": "p1"}, operation="Nope")
     assert response.body == {"data": None, "errors": [{
