@@ -30,8 +30,12 @@ def decode_cursor(cursor: Optional[str], argument: str = "after") -> int:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
         if not text.startswith(_CURSOR_PREFIX):
             raise ValueError
-        offset = int(text[len(_CURSOR_PREFIX):])
-        if not 0 <= offset <= _MAX_OFFSET:
+        digits = text[len(_CURSOR_PREFIX):]
+        # int() also reads " 5", "1_0" and other scripts' digits: only the text we wrote is ours.
+        if not (digits.isascii() and digits.isdigit()):
+            raise ValueError
+        offset = int(digits)
+        if not 0 <= offset <= _MAX_OFFSET or encode_cursor(offset) != cursor:
             raise ValueError
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise BadUserInput(f"{argument} is not a cursor this API issued", argument) from None

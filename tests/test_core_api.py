@@ -1,6 +1,8 @@
 """The core API over HTTP: viewers, records pages, directories, health and metrics."""
 from __future__ import annotations
 
+import base64
+
 from model.categories import RecordCategory as C
 from tests.support import Api, Population
 
@@ -63,9 +65,15 @@ async def test_first_is_capped_at_100_and_bad_arguments_are_named(api: Api, popu
     assert len(capped.data["patient"]["records"]["edges"]) == 100
     assert capped.data["patient"]["records"]["totalCount"] == 105
 
-    bad_cursor = await api.as_patient("p1", RECORDS, {"id": "p1", "after": "not-a-cursor"})
-    assert bad_cursor.codes() == ["BAD_USER_INPUT"]
-    assert bad_cursor.errors[0]["extensions"]["argument"] == "after"
+    # Only the cursors the API wrote: int() alone read " 5", "1_0", "005" and Arabic-Indic digits.
+    lookalikes = [base64.urlsafe_b64encode(f"p360:offset:{digits}".encode()).decode()
+                  for digits in (" 5", "1_0", "005", "\u0665", "-1")]
+    for cursor in ["not-a-cursor", *lookalikes]:
+        bad_cursor = await api.as_patient("p1", RECORDS, {"id": "p1", "after": cursor})
+        assert bad_cursor.codes() == ["BAD_USER_INPUT"], cursor
+        assert bad_cursor.errors[0]["extensions"]["argument"] == "after"
+    issued = base64.urlsafe_b64encode(b"p360:offset:5").decode()
+    assert len((await api.as_patient("p1", RECORDS, {"id": "p1", "after": issued})).data["patient"]["records"]["edges"]) == 20
     negative = await api.as_patient("p1", RECORDS, {"id": "p1", "first": -1})
     assert negative.codes() == ["BAD_USER_INPUT"]
     assert negative.errors[0]["extensions"]["argument"] == "first"
