@@ -13,6 +13,8 @@ kilobyte of text held the event loop for hours.
 from __future__ import annotations
 
 import collections
+import dataclasses
+import functools
 from typing import Callable, Generic, Iterator, Optional, TypeVar, Union
 
 from graphql import (
@@ -222,12 +224,28 @@ def limits_error(document: DocumentNode) -> Optional[GraphQLError]:
     return None
 
 
+@dataclasses.dataclass(frozen=True)
+class _Parsed:
+    """A document known by its text: the parser cache gives one document per text."""
+    query: str
+    document: DocumentNode = dataclasses.field(compare=False, hash=False)
+
+
+# Clients send the same few documents again and again (the check costs ~0.2 ms for a view).
+@functools.lru_cache(maxsize=512)
+def _cached_limits_error(parsed: _Parsed) -> Optional[GraphQLError]:
+    return limits_error(parsed.document)
+
+
 class ValidationWithinLimits(ValidationCache):
     """Strawberry's cached validation, for documents within the limits only."""
 
     def on_validate(self) -> Iterator[None]:
-        document = self.execution_context.graphql_document
-        error = limits_error(document) if document is not None else None
+        query, document = self.execution_context.query, self.execution_context.graphql_document
+        if document is None:
+            error = None
+        else:
+            error = _cached_limits_error(_Parsed(query, document)) if query else limits_error(document)
         if error is None:
             yield from super().on_validate()
             return
