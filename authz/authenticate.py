@@ -14,7 +14,10 @@ def bearer_token(header: Optional[str]) -> str:
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
-    return token.strip()
+    token = token.strip()
+    if token.lower().startswith("bearer "):  # a printed "Bearer …" pasted after "Bearer "
+        raise Unauthenticated("the Authorization header says Bearer twice: send 'Bearer <token>'")
+    return token
 
 
 class Authenticator:

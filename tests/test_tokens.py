@@ -102,6 +102,10 @@ async def test_missing_and_malformed_headers(api: Api):
     assert (await api.post(ME)).status == 401
     response = await api.post(ME, headers={"Authorization": "Basic dXNlcjpwdw=="})
     assert response.status == 401 and "Bearer" in response.errors[0]["message"]
+    # The demo prints "Bearer <token>"; pasted into a "Bearer ..." template it doubles.
+    response = await api.post(ME, headers={"Authorization": f"Bearer Bearer {api.token('p1', 'patients')}"})
+    assert (response.status, response.errors[0]["message"]) == (
+        401, "the Authorization header says Bearer twice: send 'Bearer <token>'")
 
 
 async def test_a_good_token_gets_in_and_groups_must_match_the_node(api: Api, population: Population):
