@@ -73,6 +73,11 @@ class P360GraphQLView(GraphQLView):
             raise HTTPException(400, f"Unable to parse request body as JSON: {err.msg}") from None
 
     async def parse_http_body(self, request: Any) -> Any:
+        content_type = request.content_type or ""
+        if request.method == "POST" and not ("application/json" in content_type
+                                             or content_type.startswith("multipart/form-data")):
+            raise HTTPException(400, f"Unsupported content type {content_type or '(none)'}: send application/json, "
+                                     "or multipart/form-data to upload a file")
         try:
             return await super().parse_http_body(request)
         except web.RequestPayloadError:

@@ -18,6 +18,12 @@ _VARIABLE = re.compile(r"Variable '\$(\w+)'")
 _MAX_MESSAGE = 300
 # A scalar's parser appends its exception text after the value it refused.
 _PARSER_DETAIL = re.compile(r'(cannot represent [^:]+: ".*?")\.\s.*$')
+# What a scalar's text looks like, said where a value was refused.
+_REFUSED_SCALAR = re.compile(r"cannot represent an? (\w+):")
+_SCALAR_FORMATS = {
+    "DateTime": "ISO 8601 with a UTC offset, e.g. 2026-12-01T09:30:00Z",
+    "Date": "ISO 8601, e.g. 2026-12-01",
+}
 
 
 def request_error_code(message: str) -> str:
@@ -48,6 +54,9 @@ class ErrorShaping(SchemaExtension):
             # without the text of whatever exception a scalar parser raised.
             message = error.message if original is None else error.message.split("; ", 1)[0]
             message = _PARSER_DETAIL.sub(r"\1.", message)
+            refused = _REFUSED_SCALAR.search(message)
+            if refused and refused.group(1) in _SCALAR_FORMATS:
+                message += f" Expected {_SCALAR_FORMATS[refused.group(1)]}."
             if message == "Validation aborted.":  # graphql-core's own budget ran out
                 message = "Validation aborted: the document nests or repeats too much to be checked."
             if not self.suggestions:

@@ -50,6 +50,8 @@ async def test_bad_variables_are_bad_input_naming_the_variable(api: Api, populat
     response = await api.as_patient("p1", grant)
     assert response.codes() == ["GRAPHQL_VALIDATION_FAILED"]
     assert "int()" not in response.errors[0]["message"]
+    assert response.errors[0]["message"].endswith(
+        '"garbage". Expected ISO 8601 with a UTC offset, e.g. 2026-12-01T09:30:00Z.')
     broken = await api.as_patient("p1", "{ me { ")
     assert broken.codes() == ["GRAPHQL_PARSE_FAILED"]
 

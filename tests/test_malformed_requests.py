@@ -46,6 +46,14 @@ async def test_a_body_that_is_not_a_graphql_request_is_400_saying_why(api: Api, 
     assert (status, reason in text) == (400, True), text
 
 
+@pytest.mark.parametrize("headers", [{}, {"Content_Type": "text/plain"}])
+async def test_a_body_of_another_media_type_is_400_naming_the_ones_accepted(api: Api, population: Population, headers):
+    population.patient("p1")
+    status, text = await raw_post(api, b'{"query": "{ me { __typename } }"}',
+                                  Authorization=f"Bearer {api.token('p1', 'patients')}", **headers)
+    assert (status, "send application/json, or multipart/form-data to upload a file" in text) == (400, True), text
+
+
 @pytest.mark.parametrize("encoding", ["gzip", "deflate"])
 async def test_a_body_that_does_not_match_its_content_encoding_is_400(api: Api, population: Population, encoding):
     population.patient("p1")
