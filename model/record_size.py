@@ -9,7 +9,6 @@ record is written, and a source that can say why (an API argument, a file line) 
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
 
 from model.nodes import RecordNode
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.parametrize("api", ["embedded"], indirect=True)
 async def raw_post(api: Api, body: bytes, **headers: str) -> tuple[int, str]:
     host, port = api.base.removeprefix("http://").split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
-    head = [f"POST /graphql HTTP/1.1", f"Host: {host}:{port}", f"Content-Length: {len(body)}",
+    head = ["POST /graphql HTTP/1.1", f"Host: {host}:{port}", f"Content-Length: {len(body)}",
             "Connection: close", *(f"{name.replace('_', '-')}: {value}" for name, value in headers.items())]
     writer.write("\r\n".join(head).encode() + b"\r\n\r\n" + body)
     response = await reader.read()
