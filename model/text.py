@@ -21,10 +21,10 @@ def is_unicode_text(text: str) -> bool:
     return True
 
 
-def invalid_text_path(value: Any, path: str = "") -> Optional[str]:
+def invalid_text_path(value: Any) -> Optional[str]:
     """The dotted path (list items by index) of the first key or string in a decoded JSON
-    value that is not valid Unicode; ``path`` itself for a bad top-level string; None when
-    all text is valid. Walks with its own stack: a value may nest deeper than Python
+    value that is not valid Unicode ("" for a bad top-level string); None when all text is
+    valid. Walks with its own stack: a value may nest deeper than Python
     recursion allows."""
     try:
         # Encoding the whole value at C speed settles the common case: all text valid.
@@ -34,7 +34,7 @@ def invalid_text_path(value: Any, path: str = "") -> Optional[str]:
         pass
     except (RecursionError, ValueError, TypeError):
         pass  # nested deeper than the encoder goes, or not JSON-like: walk it
-    pending: list[tuple[str, Any]] = [(path, value)]
+    pending: list[tuple[str, Any]] = [("", value)]
     while pending:
         where, item = pending.pop()
         if isinstance(item, str):

@@ -10,7 +10,6 @@ from typing import Any, Optional
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from cross_web import HTTPException
-from graphql import GraphQLError, OperationType
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, process_result
@@ -21,9 +20,8 @@ from authz.errors import Unauthenticated
 from authz.identity import Identity
 from graphdb.errors import GraphError
 from model.timeutil import utcnow
+from p360.admission import refusal_of
 from p360.media_types import GRAPHQL_RESPONSE_JSON, JSON, is_request_error, response_media_type
-from p360.operation_choice import choose_operation
-from p360.request_values import invalid_request_error
 from p360.websocket import P360TransportWSHandler, SocketContext
 from resolvers.context import RequestContext, Services, new_request_context
 from schema.errors import request_error_code
@@ -118,19 +116,13 @@ class P360GraphQLView(GraphQLView):
 
     async def execute_single(self, request: web.Request, request_adapter: Any, sub_response: Any,
                              context: Any, root_value: Any, request_data: Any) -> ExecutionResult:
-        invalid = invalid_request_error({"query": request_data.query, "variables": request_data.variables,
-                                       "operationName": request_data.operation_name,
-                                       "extensions": request_data.extensions})
-        if invalid is not None:
-            return ExecutionResult(data=None, errors=[invalid])
-        choice = choose_operation(request_data.query, request_data.operation_name)
-        if choice.malformed:
-            raise web.HTTPBadRequest(text=choice.problem)
-        refusal = choice.problem
-        if choice.kind is OperationType.SUBSCRIPTION:
-            refusal = "subscriptions run over the WebSocket at /graphql (graphql-transport-ws), not over HTTP"
+        refusal = refusal_of({"query": request_data.query, "variables": request_data.variables,
+                              "operationName": request_data.operation_name, "extensions": request_data.extensions},
+                             socket=False)
+        if refusal is not None and refusal.malformed:
+            raise web.HTTPBadRequest(text=refusal.error.message)
         if refusal is not None:
-            return ExecutionResult(data=None, errors=[GraphQLError(refusal, extensions={"code": "BAD_USER_INPUT"})])
+            return ExecutionResult(data=None, errors=[refusal.error])
         return await super().execute_single(request, request_adapter, sub_response, context, root_value,
                                             request_data)
 

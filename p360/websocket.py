@@ -15,13 +15,11 @@ import time
 from contextlib import suppress
 from typing import Any, Optional
 
-from graphql import GraphQLError, OperationType
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 
 from authz.identity import Identity
 from model.timeutil import utcnow
-from p360.operation_choice import choose_operation
-from p360.request_values import invalid_request_error
+from p360.admission import refusal_of
 from resolvers.context import RequestContext, Services, new_request_context
 from schema.errors import request_error_code
 
@@ -81,21 +79,10 @@ class P360TransportWSHandler(BaseGraphQLTransportWSHandler):
         await super().handle_message(message)
 
     async def handle_subscribe(self, message: Any) -> None:
-        payload = message["payload"]
         if self.connection_acknowledged:
-            refusal = invalid_request_error(payload)
-            if refusal is None:
-                choice = choose_operation(payload.get("query"), payload.get("operationName"))
-                problem = choice.problem
-                if choice.kind is not None and choice.kind is not OperationType.SUBSCRIPTION:
-                    problem = f"only subscriptions run over the WebSocket; send this {choice.kind.value} by POST /graphql"
-                if problem is not None:
-                    refusal = GraphQLError(problem, extensions={"code": "BAD_USER_INPUT"})
-                elif choice.syntax_error is not None:
-                    # Strawberry would end the subscription with no word of why.
-                    refusal = GraphQLError(choice.syntax_error.message, extensions={"code": "GRAPHQL_PARSE_FAILED"})
+            refusal = refusal_of(message["payload"], socket=True)
             if refusal is not None:
-                await self.send_message({"id": message["id"], "type": "error", "payload": [refusal.formatted]})
+                await self.send_message({"id": message["id"], "type": "error", "payload": [refusal.error.formatted]})
                 return
         await super().handle_subscribe(message)
 

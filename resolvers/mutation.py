@@ -11,7 +11,7 @@ from authz.policy import Need
 from graphdb import model, writes
 from model.categories import ALL_CATEGORIES, RecordCategory
 from model.nodes import GrantNode, RecordComponentData, RecordNode
-from model.record_size import MAX_COMPONENTS, RecordTooLarge, check_record_size
+from model.record_size import RecordTooLarge, check_record_size
 from resolvers import traversals
 from resolvers.context import ResolverContext
 
@@ -110,9 +110,6 @@ def _text(data: dict[str, Any], key: str, argument: str) -> Optional[str]:
 
 def record_from_input(data: dict[str, Any], patient_id: str, source: str,
                       author_id: Optional[str], status: str = "final") -> RecordNode:
-    # Before each part is read: a list of a million parts is refused at once.
-    if len(data.get("components") or []) > MAX_COMPONENTS:
-        raise BadUserInput(f"input.components holds more than {MAX_COMPONENTS} parts", "input.components")
     components = tuple(
         RecordComponentData(
             code=_text(c, "code", f"input.components[{i}].code"),

@@ -61,13 +61,13 @@ class _FragmentMeasure(Generic[Figure]):
         self.measuring: set[str] = set()
 
     def of(self, owner: Owner) -> Figure:
-        return self._selections(owner.selection_set)
+        return self.of_selections(owner.selection_set)
 
-    def _selections(self, selection_set: Optional[SelectionSetNode]) -> Figure:
+    def of_selections(self, selection_set: Optional[SelectionSetNode]) -> Figure:
         parts: list[Figure] = []
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
-                inner = self._selections(selection.selection_set) if selection.selection_set else None
+                inner = self.of_selections(selection.selection_set) if selection.selection_set else None
                 parts.append(self.of_field(selection, inner))
             elif isinstance(selection, InlineFragmentNode):
                 parts.append(self.of(selection))
@@ -174,7 +174,7 @@ def _repeat_error(document: DocumentNode) -> Optional[GraphQLError]:
     worst, worst_key = 0, ""
     for selection_set in _selection_sets(document):
         keys = _own_keys(selection_set)
-        for fragment in fragments_reached._selections(selection_set):
+        for fragment in fragments_reached.of_selections(selection_set):
             keys.update(own_keys[fragment])
         if keys:
             key, count = keys.most_common(1)[0]
