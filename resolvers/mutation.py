@@ -11,7 +11,7 @@ from authz.policy import Need
 from graphdb import model, writes
 from model.categories import ALL_CATEGORIES, RecordCategory
 from model.nodes import GrantNode, RecordComponentData, RecordNode
-from model.record_size import RecordTooLarge, check_record_size
+from model.record_size import RecordTooLarge
 from resolvers import traversals
 from resolvers.context import ResolverContext
 
@@ -123,7 +123,7 @@ def record_from_input(data: dict[str, Any], patient_id: str, source: str,
     effective_at = data.get("effective_at")
     if effective_at is not None and effective_at.tzinfo is None:
         raise BadUserInput("effectiveAt needs a UTC offset", "input.effectiveAt")
-    record = RecordNode(
+    return RecordNode(
         id=str(uuid.uuid4()),
         patient_id=patient_id,
         category=data["category"],
@@ -140,11 +140,6 @@ def record_from_input(data: dict[str, Any], patient_id: str, source: str,
         source=source,
         author_id=author_id,
     )
-    try:
-        check_record_size(record)
-    except RecordTooLarge as err:
-        raise BadUserInput(str(err), "input.components" if err.field == "components" else "input") from None
-    return record
 
 
 async def add_record(ctx: ResolverContext) -> RecordNode:
@@ -162,7 +157,11 @@ async def add_record(ctx: ResolverContext) -> RecordNode:
     author_id = identity.viewer_id if identity.is_provider else None
     source = "provider" if identity.is_provider else "patient"
     record = record_from_input(data, patient_id, source, author_id)
-    await request.graph.run(writes.upsert_record(request.graph.g, record))
+    try:
+        write = writes.upsert_record(request.graph.g, record)
+    except RecordTooLarge as err:
+        raise BadUserInput(str(err), "input.components" if err.field == "components" else "input") from None
+    await request.graph.run(write)
     return record
 
 

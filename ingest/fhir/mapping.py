@@ -17,7 +17,6 @@ from ingest.fhir.report import EntryRejected
 from ingest.fhir.resource_types import NPI_SYSTEM, OBSERVATION_CATEGORIES, RECORD_SHAPES, RecordShape
 from model.categories import RecordCategory
 from model.nodes import PatientNode, ProviderNode, RecordNode
-from model.record_size import RecordTooLarge, check_record_size
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -62,7 +61,7 @@ def map_record(entry: SourceEntry, links: Links) -> RecordNode:
     patient_id = links.patient_id(entry, datatypes.first_of(resource, (shape.patient,)))
     code = _record_code(entry, shape, links) or datatypes.Code()
     value, unit = datatypes.value_x(resource)
-    record = RecordNode(
+    return RecordNode(
         id=_id(entry),
         patient_id=patient_id,
         category=shape.category or _observation_category(resource),
@@ -84,11 +83,6 @@ def map_record(entry: SourceEntry, links: Links) -> RecordNode:
         result_ids=links.record_ids(entry, datatypes.values_at(resource, shape.results))
         if shape.results else (),
     )
-    try:
-        check_record_size(record)
-    except RecordTooLarge as err:
-        raise EntryRejected(str(err)) from None
-    return record
 
 
 def _record_code(entry: SourceEntry, shape: RecordShape, links: Links) -> datatypes.Code | None:

@@ -31,6 +31,7 @@ from ingest.fhir.resource_types import (
 from ingest.fhir.validation import screen_entries
 from ingest.fhir.writer import DEFAULT_CHUNK_SIZE, ChunkedWriter, PendingWrite
 from model.nodes import RecordNode
+from model.record_size import RecordTooLarge
 
 # (stage, done, total): "reading files", "validating", "writing".
 ProgressCallback = Callable[[str, int, int], None]
@@ -117,8 +118,13 @@ class _WriteRun:
             if conflict:
                 self._reject(entry, conflict)
                 continue
+            try:
+                write = writes.upsert_record(self._g, record)
+            except RecordTooLarge as err:
+                self._reject(entry, str(err))
+                continue
             self._record_claims.setdefault(record.id, (entry.resource_type, entry.location))
-            pending.append(PendingWrite(entry, writes.upsert_record(self._g, record)))
+            pending.append(PendingWrite(entry, write))
         self._write(pending)
 
     def _id_conflict(self, entry: SourceEntry, record_id: str, graph_type: str | None) -> str | None:
